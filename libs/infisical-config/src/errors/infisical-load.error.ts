@@ -1,0 +1,20 @@
+/** The step of a load that failed. */
+export type InfisicalLoadStep = 'login' | 'list secrets' | 'startup';
+
+/**
+ * Thrown when secrets cannot be loaded. The message names the step, the HTTP status and the server's
+ * reason, never a secret value or a request's query string.
+ */
+export class InfisicalLoadError extends Error {
+  override readonly name = 'InfisicalLoadError';
+
+  constructor(
+    message: string,
+    readonly step: InfisicalLoadStep,
+    /** HTTP status of the failed request, when there was one. */
+    readonly status: number | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

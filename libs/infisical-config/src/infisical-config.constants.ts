@@ -1,0 +1,29 @@
+/** Injection token of the resolved {@link InfisicalConfigModuleOptions}. */
+export const INFISICAL_CONFIG_OPTIONS = Symbol('INFISICAL_CONFIG_OPTIONS');
+
+/**
+ * Injection token of the function that creates the `@infisical/sdk` client.
+ * Override it in narrow unit tests; everything else talks to a real server.
+ */
+export const INFISICAL_SDK_FACTORY = Symbol('INFISICAL_SDK_FACTORY');
+
+/** The five environment variables that bootstrap the module. */
+export const BOOTSTRAP_VARIABLES = {
+  siteUrl: 'INFISICAL_SITE_URL',
+  projectId: 'INFISICAL_PROJECT_ID',
+  environment: 'INFISICAL_ENVIRONMENT',
+  clientId: 'INFISICAL_CLIENT_ID',
+  clientSecret: 'INFISICAL_CLIENT_SECRET',
+} as const;
+
+/** Defaults, in one place (see the README's defaults table). */
+export const DEFAULTS = {
+  secretPath: '/',
+  recursive: false,
+  includeImports: true,
+  expandSecretReferences: true,
+  processEnv: 'override',
+  startupTimeoutMs: 10_000,
+  optionsTimeoutMs: 10_000,
+  isGlobal: true,
+} as const;

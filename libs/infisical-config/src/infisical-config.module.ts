@@ -1,0 +1,66 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { DEFAULTS } from './infisical-config.constants.js';
+import {
+  INFISICAL_CONFIG_MODULE_OPTIONS,
+  InfisicalConfigOptionsModuleBase,
+  type InfisicalConfigModuleAsyncOptions,
+  type InfisicalConfigModuleSyncOptions,
+} from './infisical-config.module-definition.js';
+import type { InfisicalConfigModuleExtras } from './infisical-config.options.js';
+import { InfisicalConfigService } from './infisical-config.service.js';
+import { createInfisicalConfigProviders } from './infisical-config.providers.js';
+import { SecretsReadySignal } from './loader/secrets-ready.signal.js';
+
+/**
+ * Resolves the user's options. It also holds a bootstrap `ConfigService` that reads only `.env` files and
+ * `process.env`: an options factory that injects `ConfigService` gets this one, because the app-wide
+ * `ConfigService` waits for the secrets that these options are needed to load.
+ * @internal
+ */
+@Module({})
+export class InfisicalConfigOptionsModule extends InfisicalConfigOptionsModuleBase {}
+
+const BOOTSTRAP_CONFIG_SERVICE: Provider = { provide: ConfigService, useFactory: () => new ConfigService() };
+
+/**
+ * Loads secrets from Infisical before anything reads configuration. It registers `@nestjs/config`'s
+ * `ConfigModule` itself, with a `load` factory that waits for the first load: `ConfigService` (and so
+ * every provider or async module factory that injects it) only exists once the secrets are in it and in
+ * `process.env`.
+ */
+@Module({})
+export class InfisicalConfigModule {
+  static forRoot(options: InfisicalConfigModuleSyncOptions): DynamicModule {
+    return InfisicalConfigModule.assemble(InfisicalConfigOptionsModule.forRoot(options), options);
+  }
+
+  static forRootAsync(options: InfisicalConfigModuleAsyncOptions): DynamicModule {
+    return InfisicalConfigModule.assemble(InfisicalConfigOptionsModule.forRootAsync(options), options);
+  }
+
+  private static assemble(optionsModule: DynamicModule, extras: InfisicalConfigModuleExtras): DynamicModule {
+    const isGlobal = extras.isGlobal ?? DEFAULTS.isGlobal;
+    const configModuleOptions = extras.configModule ?? {};
+    const signal = new SecretsReadySignal(extras.optionsTimeoutMs ?? DEFAULTS.optionsTimeoutMs);
+    return {
+      module: InfisicalConfigModule,
+      global: isGlobal,
+      imports: [
+        {
+          ...optionsModule,
+          providers: [...(optionsModule.providers ?? []), BOOTSTRAP_CONFIG_SERVICE],
+          exports: [INFISICAL_CONFIG_MODULE_OPTIONS],
+        },
+        ConfigModule.forRoot({
+          ...configModuleOptions,
+          isGlobal,
+          // Last, so Infisical's values win over the user's own load factories for the same key.
+          load: [...(configModuleOptions.load ?? []), () => signal.waitForValues()],
+        }),
+      ],
+      providers: createInfisicalConfigProviders(signal),
+      exports: [InfisicalConfigService, ConfigModule],
+    };
+  }
+}

@@ -1,0 +1,91 @@
+import type { ConfigModuleOptions } from '@nestjs/config';
+
+/** One place to load secrets from: an environment and a folder of the project. */
+export interface InfisicalScope {
+  /** Environment slug as shown in Infisical (`dev`, `server`, `workspace`). */
+  environment: string;
+  /**
+   * Folder to load, absolute.
+   * @default '/'
+   */
+  secretPath?: string;
+  /**
+   * Also load every sub-folder of `secretPath`.
+   * @default false
+   */
+  recursive?: boolean;
+  /**
+   * Also load the folder's secret imports (the folder's own values win over imported ones).
+   * @default true
+   */
+  includeImports?: boolean;
+}
+
+/**
+ * How loaded secrets reach `process.env`:
+ * - `override`: set every key, replacing what the environment or a `.env` file had (Infisical is the
+ *   source of truth, and `process.env` agrees with `ConfigService`);
+ * - `preserve`: set only keys that are not already defined (`ConfigService` still returns Infisical's value);
+ * - `skip`: never touch `process.env` (read values through `ConfigService` or `InfisicalConfigService`).
+ */
+export type ProcessEnvMode = 'override' | 'preserve' | 'skip';
+
+/** Universal Auth credentials of a machine identity. */
+export interface UniversalAuthCredentials {
+  clientId: string;
+  /** Never logged, never part of an error message. */
+  clientSecret: string;
+}
+
+export interface InfisicalConfigModuleOptions {
+  /** Base URL of the Infisical instance, e.g. `https://infisical.example.com` (no `/api`). */
+  siteUrl: string;
+  /** Project id (Project settings → Project ID). */
+  projectId: string;
+  /**
+   * Where to load secrets from, merged in order: **a later scope wins** over an earlier one for the same
+   * key (list shared values first, the app's own last).
+   */
+  scopes: InfisicalScope[];
+  /** Machine identity credentials (Universal Auth). */
+  auth: UniversalAuthCredentials;
+  /**
+   * How loaded secrets reach `process.env`.
+   * @default 'override'
+   */
+  processEnv?: ProcessEnvMode;
+  /**
+   * Let the server expand references such as `${DB_PASSWORD}` or `${prod.DB_HOST}`.
+   * @default true
+   */
+  expandSecretReferences?: boolean;
+  /**
+   * Longest time the initial load may take before boot fails with a message saying what was slow.
+   * @default 10000
+   */
+  startupTimeoutMs?: number;
+}
+
+/** Options of the module itself, given next to the Infisical options in `forRoot`/`forRootAsync`. */
+export interface InfisicalConfigModuleExtras {
+  /**
+   * Register `InfisicalConfigService` and `ConfigService` globally.
+   * @default true, because every module of the app reads configuration.
+   */
+  isGlobal?: boolean;
+  /**
+   * Options of the `@nestjs/config` `ConfigModule` that this module registers for you (`envFilePath`,
+   * `load`, `cache`, `expandVariables`, ...). Do not register `ConfigModule.forRoot()` yourself as well.
+   * `isGlobal` follows the option above. `validate` is left out on purpose: `ConfigModule` runs it when
+   * the decorator is evaluated, before any secret is loaded.
+   * @default {}
+   */
+  configModule?: Omit<ConfigModuleOptions, 'isGlobal' | 'validate' | 'validationSchema' | 'validationOptions'>;
+  /**
+   * How long `forRootAsync` waits for your options factory before boot fails with an explanation.
+   * An options factory that depends (directly or through another provider) on the app-wide
+   * `ConfigService` would wait for the very secrets it is meant to load.
+   * @default 10000
+   */
+  optionsTimeoutMs?: number;
+}

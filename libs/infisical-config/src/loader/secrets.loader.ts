@@ -1,0 +1,23 @@
+import { performance } from 'node:perf_hooks';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
+import type { InfisicalSource } from '../source/infisical.source.js';
+import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
+import { mergeScopes } from './merge-secrets.util.js';
+
+/** Loads every scope (one login, then one list call per scope, in parallel) into a new snapshot. */
+export class SecretsLoader {
+  constructor(
+    private readonly source: InfisicalSource,
+    private readonly options: ResolvedInfisicalOptions,
+  ) {}
+
+  async load(): Promise<SecretsSnapshot> {
+    const started = performance.now();
+    if (!this.source.isLoggedIn) await this.source.login();
+    const fetched = await Promise.all(
+      this.options.scopes.map(async (scope) => ({ secretPath: scope.secretPath, secrets: await this.source.fetchScope(scope) })),
+    );
+    const latencyMs = Math.round(performance.now() - started);
+    return new SecretsSnapshot(mergeScopes(fetched), 'infisical', new Date(), latencyMs);
+  }
+}

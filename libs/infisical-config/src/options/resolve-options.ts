@@ -1,0 +1,103 @@
+import { DEFAULTS } from '../infisical-config.constants.js';
+import type { InfisicalConfigModuleOptions, InfisicalScope, ProcessEnvMode } from '../infisical-config.options.js';
+import { InfisicalConfigOptionsError } from '../errors/infisical-config-options.error.js';
+import type { ResolvedInfisicalOptions } from './resolved-options.interface.js';
+
+const PROCESS_ENV_MODES: readonly ProcessEnvMode[] = ['override', 'preserve', 'skip'];
+
+/** Display names of the bootstrap fields in problem messages (the helper passes env variable names). */
+export interface OptionLabels {
+  siteUrl: string;
+  projectId: string;
+  environment: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+const FIELD_LABELS: OptionLabels = {
+  siteUrl: 'siteUrl',
+  projectId: 'projectId',
+  environment: 'scopes[0].environment',
+  clientId: 'auth.clientId',
+  clientSecret: 'auth.clientSecret',
+};
+
+const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
+
+function siteUrlProblem(siteUrl: unknown, label: string): string | undefined {
+  if (isBlank(siteUrl)) return `${label} is not set: the base URL of your Infisical, e.g. https://infisical.example.com`;
+  let url: URL;
+  try {
+    url = new URL(siteUrl as string);
+  } catch {
+    // The value itself is not printed: a URL can carry credentials.
+    return `${label} is not a valid URL: use the base URL of your Infisical, e.g. https://infisical.example.com`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${label} must start with http:// or https://`;
+  if (url.username || url.password) return `${label} must not contain credentials; use auth.clientId/clientSecret`;
+  if (url.search || url.hash) return `${label} must not have a query string or fragment`;
+  return undefined;
+}
+
+function scopeProblems(scopes: unknown, labels: OptionLabels): string[] {
+  if (!Array.isArray(scopes) || scopes.length === 0) {
+    return [`scopes must list at least one { environment, secretPath } (${labels.environment} is not set)`];
+  }
+  return scopes.flatMap((scope: Partial<InfisicalScope> | undefined, index) => {
+    const problems: string[] = [];
+    const label = index === 0 ? labels.environment : `scopes[${index}].environment`;
+    if (isBlank(scope?.environment)) problems.push(`${label} is not set: the environment slug, e.g. dev or prod`);
+    const path = scope?.secretPath;
+    if (path !== undefined && (typeof path !== 'string' || !path.startsWith('/'))) {
+      problems.push(`scopes[${index}].secretPath must be an absolute folder path such as / or /server`);
+    }
+    return problems;
+  });
+}
+
+/** Every problem of the options, as messages that say how to fix them; never includes the client secret. */
+export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions> | undefined, labels = FIELD_LABELS) {
+  if (!options || typeof options !== 'object') return ['options are missing: pass an object to forRoot() or return one from useFactory'];
+  const problems: string[] = [];
+  const siteProblem = siteUrlProblem(options.siteUrl, labels.siteUrl);
+  if (siteProblem) problems.push(siteProblem);
+  if (isBlank(options.projectId)) problems.push(`${labels.projectId} is not set: the project id from Project settings`);
+  problems.push(...scopeProblems(options.scopes, labels));
+  if (isBlank(options.auth?.clientId)) problems.push(`${labels.clientId} is not set: the machine identity's Universal Auth client id`);
+  if (isBlank(options.auth?.clientSecret)) problems.push(`${labels.clientSecret} is not set: the machine identity's Universal Auth client secret`);
+  if (options.processEnv !== undefined && !PROCESS_ENV_MODES.includes(options.processEnv)) {
+    problems.push(`processEnv must be one of ${PROCESS_ENV_MODES.join(', ')}`);
+  }
+  const timeout = options.startupTimeoutMs;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) problems.push('startupTimeoutMs must be a positive number of milliseconds');
+  return problems;
+}
+
+function normalizePath(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return trimmed === '' ? '/' : trimmed;
+}
+
+/** Applies defaults and validates, once; throws one error that lists every problem. */
+export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions): ResolvedInfisicalOptions {
+  const problems = findOptionProblems(options);
+  if (problems.length > 0) throw new InfisicalConfigOptionsError(problems);
+  return Object.freeze({
+    siteUrl: options.siteUrl.trim().replace(/\/+$/, ''),
+    projectId: options.projectId.trim(),
+    scopes: Object.freeze(
+      options.scopes.map((scope) =>
+        Object.freeze({
+          environment: scope.environment.trim(),
+          secretPath: normalizePath(scope.secretPath ?? DEFAULTS.secretPath),
+          recursive: scope.recursive ?? DEFAULTS.recursive,
+          includeImports: scope.includeImports ?? DEFAULTS.includeImports,
+        }),
+      ),
+    ),
+    auth: Object.freeze({ clientId: options.auth.clientId.trim(), clientSecret: options.auth.clientSecret }),
+    processEnv: options.processEnv ?? DEFAULTS.processEnv,
+    expandSecretReferences: options.expandSecretReferences ?? DEFAULTS.expandSecretReferences,
+    startupTimeoutMs: options.startupTimeoutMs ?? DEFAULTS.startupTimeoutMs,
+  });
+}

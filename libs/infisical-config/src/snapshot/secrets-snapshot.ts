@@ -1,0 +1,37 @@
+/** Where the values of a snapshot came from. */
+export type SecretsSource = 'infisical' | 'file-cache' | 'dotenv';
+
+/** Secret values by key, in an object without a prototype (a key named `__proto__` stays data). */
+export type SecretValues = Readonly<Record<string, string>>;
+
+/**
+ * One complete, immutable set of loaded values. A load builds a new snapshot and the service swaps it in
+ * one step, so readers never see half a load.
+ */
+export class SecretsSnapshot {
+  readonly values: SecretValues;
+  readonly keys: readonly string[];
+
+  constructor(
+    values: Record<string, string>,
+    readonly source: SecretsSource,
+    readonly fetchedAt: Date,
+    /** Duration of the fetch that produced the values. */
+    readonly latencyMs: number,
+  ) {
+    const copy: Record<string, string> = Object.create(null);
+    for (const key of Object.keys(values)) copy[key] = values[key];
+    this.values = Object.freeze(copy);
+    this.keys = Object.freeze(Object.keys(copy).sort());
+    Object.freeze(this);
+  }
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** A plain copy the caller may change. */
+  toRecord(): Record<string, string> {
+    return { ...this.values };
+  }
+}
