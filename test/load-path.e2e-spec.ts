@@ -238,6 +238,7 @@ describe('Loading secrets before anything reads configuration (e2e, local Infisi
     });
 
     it('a site URL that is not Infisical fails with a hint instead of loading nothing', async () => {
+      harness.server.clearFaults();
       harness.server.injectFault('listSecrets', { kind: 'malformed' });
       const error = await harness.bootError([InfisicalConfigModule.forRoot(harness.options())]);
       expect(error.message).toContain('not an Infisical secrets list');

@@ -1,0 +1,140 @@
+import { jsonReply } from './http-reply.util.js';
+import type { Reply } from './route-handler.types.js';
+import type { LocalInfisicalRoute } from './local-infisical.routes.js';
+
+/** One issue of a Zod validation failure, as Infisical sends it in `message` for ValidationFailure. */
+export interface ValidationIssue {
+  code: string;
+  path: Array<string | number>;
+  message: string;
+  [detail: string]: unknown;
+}
+
+/**
+ * An answer in Infisical's error shape `{statusCode, message, error}`. Handlers throw it; the request
+ * pipeline turns it into the reply, so a handler never has to know about the response object.
+ */
+export class InfisicalReplyError extends Error {
+  override readonly name = 'InfisicalReplyError';
+
+  constructor(
+    readonly statusCode: number,
+    /** the `error` field: Infisical's error class name (UnauthorizedError, NotFound, TokenError, …) */
+    readonly error: string,
+    /** the `message` field: a sentence, or the Zod issues for ValidationFailure */
+    readonly reply: string | ValidationIssue[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof reply === 'string' ? reply : 'Validation failed');
+  }
+
+  toReply(): Reply {
+    return jsonReply(this.statusCode, { statusCode: this.statusCode, message: this.reply, error: this.error }, this.headers);
+  }
+}
+
+// Login
+export const invalidCredentials = (): InfisicalReplyError =>
+  new InfisicalReplyError(401, 'UnauthorizedError', 'Invalid credentials');
+export const unknownClientId = (): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', 'No identity with specified client ID was found');
+/** Older servers answer a Zod failure with 401 (newer ones 422). */
+export const validationFailure = (issues: ValidationIssue[]): InfisicalReplyError =>
+  new InfisicalReplyError(401, 'ValidationFailure', issues);
+
+// Tokens, in the order the server checks them
+export const tokenMissing = (): InfisicalReplyError => new InfisicalReplyError(401, 'UnauthorizedError', 'Token missing');
+export const tokenMalformed = (): InfisicalReplyError =>
+  new InfisicalReplyError(
+    403,
+    'TokenError',
+    'The provided access token is malformed. Please use a valid token or generate a new one and try again.',
+  );
+export const tokenJwtExpired = (): InfisicalReplyError =>
+  new InfisicalReplyError(403, 'TokenError', 'Your token has expired. Please re-authenticate.');
+export const tokenNotFound = (): InfisicalReplyError =>
+  new InfisicalReplyError(401, 'UnauthorizedError', 'No identity access token found');
+export const tokenTtlExpired = (): InfisicalReplyError =>
+  new InfisicalReplyError(401, 'UnauthorizedError', 'Failed to renew MI access token due to TTL expiration');
+export const renewPastMaxTtl = (): InfisicalReplyError =>
+  new InfisicalReplyError(401, 'UnauthorizedError', 'Failed to renew MI access token past its Max TTL expiration');
+
+// Projects, environments, folders, secrets
+export const notProjectMember = (projectId: string): InfisicalReplyError =>
+  new InfisicalReplyError(
+    403,
+    `Identity is not a member of the specified project with ID '${projectId}'`,
+    'You are not allowed to access this resource',
+  );
+export const projectNotFound = (projectId: string): InfisicalReplyError =>
+  new InfisicalReplyError(
+    404,
+    'NotFound',
+    `Project with ID '${projectId}' not found during bot lookup. Are you sure you are using the correct project ID?`,
+  );
+export const environmentNotFound = (environment: string, projectId: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Environment with slug '${environment}' in project with ID ${projectId} not found`);
+export const folderNotFound = (secretPath: string, environment: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Folder with path '${secretPath}' in environment with slug '${environment}' not found`);
+export const secretNotFound = (secretName: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Secret with name '${secretName}' not found`);
+export const secretAlreadyExists = (): InfisicalReplyError => new InfisicalReplyError(400, 'BadRequest', 'Secret already exist');
+export const newSecretNameTaken = (): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'BadRequest', 'Secret with the new name already exist');
+
+// Transport-level answers, worded like Fastify's defaults
+export const routeNotFound = (method: string, url: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'Not Found', `Route ${method}:${url} not found`);
+export const invalidJsonBody = (): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'Bad Request', "Body is not valid JSON but content-type is set to 'application/json'");
+export const invalidUrl = (url: string): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'Bad Request', `'${url}' is not a valid url component`);
+export const bodyTooLarge = (): InfisicalReplyError =>
+  new InfisicalReplyError(413, 'Payload Too Large', 'Request body is too large');
+export const internalError = (): InfisicalReplyError =>
+  new InfisicalReplyError(500, 'InternalServerError', 'Something went wrong');
+
+// Injected faults
+
+/** Per-route limits observed on a self-hosted server: secret reads 40/min, writes and logins 200, others 60. */
+function rateLimitOf(route: LocalInfisicalRoute | undefined): number {
+  if (route === 'listSecrets' || route === 'getSecret') return 40;
+  if (route === 'createSecret' || route === 'updateSecret' || route === 'deleteSecret' || route === 'login') return 200;
+  return 60;
+}
+
+/** @fastify/rate-limit's answer, with the headers a client may use to back off. */
+export const rateLimitExceeded = (route: LocalInfisicalRoute | undefined, retryAfterSeconds: number, message?: string): InfisicalReplyError =>
+  new InfisicalReplyError(429, 'RateLimitExceeded', message ?? 'Rate limit exceeded. Please try again in 1 minute', {
+    'x-ratelimit-limit': String(rateLimitOf(route)),
+    'x-ratelimit-remaining': '0',
+    'x-ratelimit-reset': String(retryAfterSeconds),
+    'retry-after': String(retryAfterSeconds),
+  });
+
+/** A realistic body for an injected status fault; `message` overrides the default wording. */
+export function injectedStatusError(
+  status: 401 | 403 | 404 | 429 | 500 | 503,
+  route: LocalInfisicalRoute | undefined,
+  options: { message?: string; retryAfterSeconds?: number },
+): InfisicalReplyError {
+  const { message } = options;
+  switch (status) {
+    case 401:
+      // a login is refused for its credentials; anything else because the token died server-side
+      return route === 'login'
+        ? new InfisicalReplyError(401, 'UnauthorizedError', message ?? 'Invalid credentials')
+        : new InfisicalReplyError(401, 'UnauthorizedError', message ?? 'No identity access token found');
+    case 403:
+      return new InfisicalReplyError(403, 'PermissionDenied', message ?? 'You are not allowed to access this resource');
+    case 404:
+      return new InfisicalReplyError(404, 'NotFound', message ?? 'The requested entity was not found');
+    case 429:
+      return rateLimitExceeded(route, options.retryAfterSeconds ?? 60, message);
+    case 500:
+      return new InfisicalReplyError(500, 'InternalServerError', message ?? 'Something went wrong');
+    case 503:
+      // what @fastify/under-pressure answers while the server is overloaded or its database is down
+      return new InfisicalReplyError(503, 'Service Unavailable', message ?? 'Service Unavailable');
+  }
+}

@@ -1,0 +1,53 @@
+import { handleLogin, handleRenew } from './auth.handlers.js';
+import type { RouteHandler } from './route-handler.types.js';
+import { handleCreateSecret, handleDeleteSecret, handleGetSecret, handleUpdateSecret } from './secret-crud.handlers.js';
+import { handleListSecrets } from './secret-list.handler.js';
+import { handleStatus } from './status.handler.js';
+
+/** The routes the SDK uses, by the names tests count requests and inject faults with. */
+export type LocalInfisicalRoute =
+  | 'login'
+  | 'renew'
+  | 'listSecrets'
+  | 'getSecret'
+  | 'createSecret'
+  | 'updateSecret'
+  | 'deleteSecret'
+  | 'status';
+
+export interface RouteMatch {
+  route: LocalInfisicalRoute;
+  /** still URL-encoded `:name`; decoding can fail and is the pipeline's job */
+  rawSecretName?: string;
+}
+
+const SECRET_BY_NAME = /^\/api\/v3\/secrets\/raw\/([^/]+)$/;
+const SECRET_ROUTE_BY_METHOD: Record<string, LocalInfisicalRoute> = {
+  GET: 'getSecret',
+  POST: 'createSecret',
+  PATCH: 'updateSecret',
+  DELETE: 'deleteSecret',
+};
+
+/** Method + path to route; undefined is Fastify's 404. */
+export function matchRoute(method: string, pathname: string): RouteMatch | undefined {
+  if (method === 'POST' && pathname === '/api/v1/auth/universal-auth/login') return { route: 'login' };
+  if (method === 'POST' && pathname === '/api/v1/auth/token/renew') return { route: 'renew' };
+  if (method === 'GET' && pathname === '/api/v3/secrets/raw') return { route: 'listSecrets' };
+  if (method === 'GET' && pathname === '/api/status') return { route: 'status' };
+  const byName = SECRET_BY_NAME.exec(pathname);
+  const route = SECRET_ROUTE_BY_METHOD[method];
+  if (byName && route) return { route, rawSecretName: byName[1] };
+  return undefined;
+}
+
+export const ROUTE_HANDLERS: Record<LocalInfisicalRoute, RouteHandler> = {
+  login: handleLogin,
+  renew: handleRenew,
+  listSecrets: handleListSecrets,
+  getSecret: handleGetSecret,
+  createSecret: handleCreateSecret,
+  updateSecret: handleUpdateSecret,
+  deleteSecret: handleDeleteSecret,
+  status: handleStatus,
+};

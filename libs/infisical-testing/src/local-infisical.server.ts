@@ -1,0 +1,146 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { FaultInjector } from './fault-injector.js';
+import type { LocalInfisicalFault } from './fault-injector.js';
+import { IdentityRegistry } from './identity-registry.js';
+import type { LocalInfisicalRoute } from './local-infisical.routes.js';
+import { validateLocalInfisicalSeed } from './local-infisical.seed.js';
+import type { LocalInfisicalSeed } from './local-infisical.seed.js';
+import { RequestCounter } from './request-counter.js';
+import { RequestPipeline } from './request.pipeline.js';
+import { normalizeSecretPath } from './secret-path.util.js';
+import { SecretReferenceExpander } from './secret-reference.expander.js';
+import { SecretStore } from './secret-store.js';
+import { TokenIssuer } from './token-issuer.js';
+
+export interface LocalInfisicalServerOptions {
+  /** identities, projects, environments, folders and secrets at start; validated, errors list every problem */
+  seed: LocalInfisicalSeed;
+  /** @default '127.0.0.1' */
+  host?: string;
+  /** @default 0 (a free random port) */
+  port?: number;
+  /**
+   * ms clock used for token expiry (and timestamps), so tests can move time instead of waiting.
+   * @default Date.now
+   */
+  now?: () => number;
+}
+
+/** The parts close() and the test controls reach into. */
+interface ServerParts {
+  httpServer: Server;
+  sockets: Set<Socket>;
+  shutdown: AbortController;
+  store: SecretStore;
+  tokens: TokenIssuer;
+  faults: FaultInjector;
+  counter: RequestCounter;
+}
+
+function listen(httpServer: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(port, host, () => {
+      httpServer.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/**
+ * A local Infisical-compatible HTTP server for tests, benchmarks and demos: the real `@infisical/sdk`
+ * works against it unchanged (`new InfisicalSDK({ siteUrl: server.url })`).
+ */
+export class LocalInfisicalServer {
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly parts: ServerParts,
+    /** 'http://127.0.0.1:PORT', no trailing slash */
+    readonly url: string,
+    readonly port: number,
+  ) {}
+
+  static async start(options: LocalInfisicalServerOptions): Promise<LocalInfisicalServer> {
+    const seed = validateLocalInfisicalSeed(options.seed, 'options.seed');
+    const clock = options.now ?? Date.now;
+    const now = (): number => clock();
+    const host = options.host ?? '127.0.0.1';
+
+    const store = new SecretStore(seed, now);
+    const tokens = new TokenIssuer(now);
+    const faults = new FaultInjector();
+    const counter = new RequestCounter();
+    const shutdown = new AbortController();
+    const context = { store, tokens, identities: new IdentityRegistry(seed.identities), expander: new SecretReferenceExpander(store), now };
+    const pipeline = new RequestPipeline({ context, faults, counter, shutdown: shutdown.signal });
+
+    const httpServer = createServer(pipeline.handle);
+    // tracked so close() can destroy idle keep-alive and black-holed sockets alike
+    const sockets = new Set<Socket>();
+    httpServer.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+    });
+    await listen(httpServer, options.port ?? 0, host);
+
+    const { port } = httpServer.address() as AddressInfo;
+    const urlHost = host.includes(':') ? `[${host}]` : host;
+    return new LocalInfisicalServer(
+      { httpServer, sockets, shutdown, store, tokens, faults, counter },
+      `http://${urlHost}:${port}`,
+      port,
+    );
+  }
+
+  /** Requests received per route (counted on arrival, also when a fault answered); no arg = total, unknown routes included. */
+  requestCount(route?: LocalInfisicalRoute): number {
+    return this.parts.counter.count(route);
+  }
+
+  resetRequestCounts(): void {
+    this.parts.counter.reset();
+  }
+
+  /** Adds a fault for one route or all ('*', unknown routes too); returns a function that removes it. */
+  injectFault(route: LocalInfisicalRoute | '*', fault: LocalInfisicalFault): () => void {
+    return this.parts.faults.add(route, fault);
+  }
+
+  clearFaults(): void {
+    this.parts.faults.clear();
+  }
+
+  /** Direct store edit, as if someone changed the secret in the Infisical UI; creates the environment or folder if needed. */
+  setSecret(projectId: string, environment: string, secretPath: string, key: string, value: string): void {
+    this.parts.store.upsertSecret({ projectId, environment, secretPath: normalizeSecretPath(secretPath) }, key, value);
+  }
+
+  /** Direct store edit; throws when the secret does not exist, so a typo in a test does not pass silently. */
+  deleteSecret(projectId: string, environment: string, secretPath: string, key: string): void {
+    const location = { projectId, environment, secretPath: normalizeSecretPath(secretPath) };
+    const folder = this.parts.store.findFolder(location);
+    if (!folder || !this.parts.store.removeSecret(folder, key)) {
+      throw new Error(`No secret '${key}' in project '${projectId}', environment '${environment}', path '${location.secretPath}'`);
+    }
+  }
+
+  /** Deletes every live token (of one clientId, or all): later use gives 401 'No identity access token found'. */
+  revokeTokens(clientId?: string): void {
+    this.parts.tokens.revoke(clientId);
+  }
+
+  /** Stops listening and destroys every open socket (black-holed ones too); resolves when fully closed. */
+  close(): Promise<void> {
+    this.closing ??= new Promise<void>((resolve) => {
+      const { httpServer, sockets, shutdown } = this.parts;
+      shutdown.abort();
+      httpServer.close(() => resolve());
+      httpServer.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+    });
+    return this.closing;
+  }
+}

@@ -1,0 +1,117 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import {
+  renewPastMaxTtl,
+  tokenJwtExpired,
+  tokenMalformed,
+  tokenNotFound,
+  tokenTtlExpired,
+} from './infisical-error.replies.js';
+import type { RegisteredIdentity } from './identity-registry.js';
+
+/** The body of a successful login or renewal. */
+export interface AccessTokenGrant {
+  accessToken: string;
+  /** seconds */
+  expiresIn: number;
+  /** seconds */
+  accessTokenMaxTTL: number;
+  tokenType: 'Bearer';
+}
+
+interface TokenRecord {
+  clientId: string;
+  ttlSeconds: number;
+  maxTtlSeconds: number;
+  createdAt: number;
+  /** start of the current TTL window: login, then each renewal */
+  renewedAt: number;
+  /** deleted tokens stay known, so their use answers 401 'not found' rather than 403 'malformed' */
+  deleted: boolean;
+}
+
+const base64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
+
+/**
+ * Issues Universal Auth access tokens and enforces their lifetime like Infisical: the JWT itself
+ * expires at the max TTL, the shorter TTL is a server-side check, and renewal never passes the max TTL.
+ */
+export class TokenIssuer {
+  private readonly tokens = new Map<string, TokenRecord>();
+
+  constructor(private readonly now: () => number) {}
+
+  issue(identity: RegisteredIdentity): AccessTokenGrant {
+    const createdAt = this.now();
+    const accessToken = this.mintJwtLookalike(identity, createdAt);
+    this.tokens.set(accessToken, {
+      clientId: identity.clientId,
+      ttlSeconds: identity.accessTokenTTL,
+      maxTtlSeconds: identity.accessTokenMaxTTL,
+      createdAt,
+      renewedAt: createdAt,
+      deleted: false,
+    });
+    return this.grant(accessToken, identity.accessTokenTTL, identity.accessTokenMaxTTL);
+  }
+
+  /**
+   * Checks a bearer token in Infisical's order (signature, JWT expiry, revocation, TTL) and returns
+   * the client id it belongs to. A token found past its TTL is deleted, as the server does.
+   */
+  verify(accessToken: string): string {
+    const record = this.tokens.get(accessToken);
+    if (!record) throw tokenMalformed();
+    const now = this.now();
+    if (now >= record.createdAt + record.maxTtlSeconds * 1000) throw tokenJwtExpired();
+    if (record.deleted) throw tokenNotFound();
+    if (now > record.renewedAt + record.ttlSeconds * 1000) {
+      record.deleted = true;
+      throw tokenTtlExpired();
+    }
+    return record.clientId;
+  }
+
+  /** Same token string, new TTL window; a renewal that would pass the max TTL deletes the token. */
+  renew(accessToken: string): AccessTokenGrant {
+    this.verify(accessToken);
+    const record = this.tokens.get(accessToken) as TokenRecord;
+    const now = this.now();
+    // `>=` so that with TTL = max TTL (the default) every renewal fails, even within the same millisecond
+    if (now + record.ttlSeconds * 1000 >= record.createdAt + record.maxTtlSeconds * 1000) {
+      record.deleted = true;
+      throw renewPastMaxTtl();
+    }
+    record.renewedAt = now;
+    return this.grant(accessToken, record.ttlSeconds, record.maxTtlSeconds);
+  }
+
+  /** Deletes the live tokens of one client, or of all clients. */
+  revoke(clientId?: string): void {
+    for (const record of this.tokens.values()) {
+      if (clientId === undefined || record.clientId === clientId) record.deleted = true;
+    }
+  }
+
+  private grant(accessToken: string, ttlSeconds: number, maxTtlSeconds: number): AccessTokenGrant {
+    return { accessToken, expiresIn: ttlSeconds, accessTokenMaxTTL: maxTtlSeconds, tokenType: 'Bearer' };
+  }
+
+  /**
+   * Three base64url parts with a readable payload, so clients that decode the JWT (for `exp`) work;
+   * the "signature" is random bytes: only this server's memory makes a token valid.
+   */
+  private mintJwtLookalike(identity: RegisteredIdentity, createdAt: number): string {
+    const issuedAt = Math.floor(createdAt / 1000);
+    const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+    const payload = base64url(
+      JSON.stringify({
+        identityId: identity.identityId,
+        identityAccessTokenId: randomUUID(),
+        authTokenType: 'identityAccessToken',
+        iat: issuedAt,
+        exp: Math.floor((createdAt + identity.accessTokenMaxTTL * 1000) / 1000),
+      }),
+    );
+    return `${header}.${payload}.${base64url(randomBytes(32))}`;
+  }
+}
