@@ -16,7 +16,7 @@ export class InfisicalConfigService {
   get(key: string): string | undefined;
   get(key: string, defaultValue: string): string;
   get(key: string, defaultValue?: string): string | undefined {
-    return Object.hasOwn(this.snapshot.values, key) ? this.snapshot.values[key] : defaultValue;
+    return this.snapshot.get(key) ?? defaultValue;
   }
 
   /** The value of `key`; throws (naming the key, never a value) when it is not set. */
@@ -27,7 +27,7 @@ export class InfisicalConfigService {
   }
 
   has(key: string): boolean {
-    return Object.hasOwn(this.snapshot.values, key);
+    return this.snapshot.has(key);
   }
 
   /** A copy of every loaded value; changing it changes nothing here. */

@@ -11,6 +11,8 @@ export type SecretValues = Readonly<Record<string, string>>;
 export class SecretsSnapshot {
   readonly values: SecretValues;
   readonly keys: readonly string[];
+  // Reads go through a Map: faster than a frozen dictionary object, and immune to odd key names.
+  private readonly lookup: ReadonlyMap<string, string>;
 
   constructor(
     values: Record<string, string>,
@@ -23,7 +25,16 @@ export class SecretsSnapshot {
     for (const key of Object.keys(values)) copy[key] = values[key];
     this.values = Object.freeze(copy);
     this.keys = Object.freeze(Object.keys(copy).sort());
+    this.lookup = new Map(Object.entries(copy));
     Object.freeze(this);
+  }
+
+  get(key: string): string | undefined {
+    return this.lookup.get(key);
+  }
+
+  has(key: string): boolean {
+    return this.lookup.has(key);
   }
 
   get size(): number {

@@ -1,0 +1,74 @@
+import { resolveInfisicalOptions } from './resolve-options.js';
+import { infisicalOptionsFromEnv } from './options-from-env.util.js';
+
+const SECRET = 'top-secret-canary';
+const valid = {
+  siteUrl: 'https://infisical.example.com/',
+  projectId: ' proj ',
+  scopes: [{ environment: 'dev', secretPath: '/server/' }],
+  auth: { clientId: 'id', clientSecret: SECRET },
+};
+
+describe('resolveInfisicalOptions', () => {
+  it('applies the defaults once and normalizes URL and paths', () => {
+    expect(resolveInfisicalOptions(valid)).toEqual({
+      siteUrl: 'https://infisical.example.com',
+      projectId: 'proj',
+      scopes: [{ environment: 'dev', secretPath: '/server', recursive: false, includeImports: true }],
+      auth: { clientId: 'id', clientSecret: SECRET },
+      processEnv: 'override',
+      expandSecretReferences: true,
+      startupTimeoutMs: 10_000,
+    });
+  });
+
+  it.each([
+    ['ftp://host', 'must start with http:// or https://'],
+    ['https://user:pw@host', 'must not contain credentials'],
+    ['https://host?x=1', 'must not have a query string'],
+  ])('rejects the site URL %s without printing it', (siteUrl, problem) => {
+    expect(() => resolveInfisicalOptions({ ...valid, siteUrl })).toThrow(problem);
+    try {
+      resolveInfisicalOptions({ ...valid, siteUrl });
+    } catch (error) {
+      expect((error as Error).message).not.toContain(siteUrl);
+    }
+  });
+
+  it('rejects a non-positive startup timeout and an empty scope list', () => {
+    expect(() => resolveInfisicalOptions({ ...valid, scopes: [], startupTimeoutMs: 0 })).toThrow(/2 problems[\s\S]*scopes[\s\S]*startupTimeoutMs/);
+  });
+});
+
+describe('infisicalOptionsFromEnv', () => {
+  const env = (values: Record<string, string>) => ({ get: (key: string) => values[key] });
+
+  it('builds one scope from the bootstrap variables', () => {
+    const options = infisicalOptionsFromEnv(
+      env({
+        INFISICAL_SITE_URL: 'http://127.0.0.1:8080',
+        INFISICAL_PROJECT_ID: 'p',
+        INFISICAL_ENVIRONMENT: 'prod',
+        INFISICAL_CLIENT_ID: 'c',
+        INFISICAL_CLIENT_SECRET: SECRET,
+      }),
+    );
+    expect(options).toEqual({
+      siteUrl: 'http://127.0.0.1:8080',
+      projectId: 'p',
+      scopes: [{ environment: 'prod' }],
+      auth: { clientId: 'c', clientSecret: SECRET },
+    });
+  });
+
+  it('names every missing variable in one error and never the secret', () => {
+    expect(() => infisicalOptionsFromEnv(env({ INFISICAL_CLIENT_SECRET: SECRET }))).toThrow(
+      /4 problems[\s\S]*INFISICAL_SITE_URL[\s\S]*INFISICAL_PROJECT_ID[\s\S]*INFISICAL_ENVIRONMENT[\s\S]*INFISICAL_CLIENT_ID/,
+    );
+    try {
+      infisicalOptionsFromEnv(env({ INFISICAL_CLIENT_SECRET: SECRET }));
+    } catch (error) {
+      expect((error as Error).message).not.toContain(SECRET);
+    }
+  });
+});

@@ -1,0 +1,83 @@
+import type { INestApplication } from '@nestjs/common';
+import { AppModule } from '../apps/server/src/app.module.js';
+import { startDevInfisicalIfUnconfigured } from '../apps/server/src/dev-infisical.js';
+import { EXPECTED_KEYS } from '../apps/server/src/secrets-check/secrets-check.controller.js';
+import { E2eHarness } from './support/boot.js';
+import { guardProcessEnv } from './support/process-env.guard.js';
+import { CANARY, DB_PASSWORD } from './support/seed.js';
+
+async function getJson(app: INestApplication, path: string) {
+  const reply = await fetch(`${await app.getUrl()}${path}`);
+  return { status: reply.status, text: await reply.text() };
+}
+
+describe('demo app (apps/server), wired as the README says', () => {
+  let harness: E2eHarness;
+  let app: INestApplication;
+
+  beforeEach(async () => {
+    harness = await E2eHarness.start();
+    Object.assign(process.env, harness.bootstrapVariables());
+    app = await harness.boot([AppModule]);
+    await app.listen(0, '127.0.0.1');
+  });
+
+  afterEach(async () => {
+    await harness.close();
+    expect(harness.logs.text()).not.toContain(CANARY);
+  });
+
+  it('GET /health reports ok with the source and latency, and no value', async () => {
+    const { status, text } = await getJson(app, '/health');
+    expect(status).toBe(200);
+    const body = JSON.parse(text);
+    expect(body.status).toBe('ok');
+    expect(body.info.infisical).toEqual(
+      expect.objectContaining({ status: 'up', source: 'infisical', fallback: false, latencyMs: expect.any(Number) }),
+    );
+    expect(text).not.toContain(CANARY);
+  });
+
+  it('GET /secrets/check proves the secrets reached ConfigService, process.env and a constructor, without values', async () => {
+    const { status, text } = await getJson(app, '/secrets/check');
+    expect(status).toBe(200);
+    const body = JSON.parse(text);
+    expect(body.source).toBe('infisical');
+    expect(body.databaseSettingsLoadedInConstructor).toBe(false); // the e2e seed has no DATABASE_URL
+    expect(body.keys.map((entry: { key: string }) => entry.key)).toEqual([...EXPECTED_KEYS]);
+    expect(body.keys.find((entry: { key: string }) => entry.key === 'DB_PASSWORD')).toEqual({
+      key: 'DB_PASSWORD',
+      inConfigService: true,
+      inProcessEnv: true,
+    });
+    expect(text).not.toContain(CANARY);
+    expect(text).not.toContain(String(DB_PASSWORD.length));
+  });
+});
+
+describe('demo app: local Infisical when none is configured', () => {
+  let restoreEnv: () => void;
+  beforeEach(() => (restoreEnv = guardProcessEnv()));
+  afterEach(() => restoreEnv());
+
+  const bootstrapNames = ['INFISICAL_SITE_URL', 'INFISICAL_PROJECT_ID', 'INFISICAL_ENVIRONMENT', 'INFISICAL_CLIENT_ID', 'INFISICAL_CLIENT_SECRET'];
+
+  it('starts the seeded local server and points the bootstrap variables at it', async () => {
+    const env: NodeJS.ProcessEnv = { NODE_ENV: 'development' };
+    const server = await startDevInfisicalIfUnconfigured(env);
+    try {
+      expect(server).toBeDefined();
+      expect(env.INFISICAL_SITE_URL).toBe(server!.url);
+      for (const name of bootstrapNames) expect(env[name]).toEqual(expect.any(String));
+      const status = await fetch(`${server!.url}/api/status`);
+      expect(status.status).toBe(200);
+    } finally {
+      await server?.close();
+    }
+  });
+
+  it('does nothing when any INFISICAL_* variable is set, or in production', async () => {
+    expect(await startDevInfisicalIfUnconfigured({ INFISICAL_SITE_URL: 'https://infisical.example.com' })).toBeUndefined();
+    expect(await startDevInfisicalIfUnconfigured({ NODE_ENV: 'production' })).toBeUndefined();
+  });
+});
