@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { LocalInfisicalServer } from 'nestjs-infisical-config/testing';
+import { LocalInfisicalServer, type LocalInfisicalServerOptions } from 'nestjs-infisical-config/testing';
 import type { InfisicalConfigModuleOptions } from 'nestjs-infisical-config';
 import { LogCapture } from './log-capture.js';
 import { guardProcessEnv } from './process-env.guard.js';
@@ -17,8 +17,8 @@ export class E2eHarness {
 
   private constructor(readonly server: LocalInfisicalServer) {}
 
-  static async start(seed = e2eSeed()): Promise<E2eHarness> {
-    const harness = new E2eHarness(await LocalInfisicalServer.start({ seed }));
+  static async start(seed = e2eSeed(), serverOptions: Omit<LocalInfisicalServerOptions, 'seed'> = {}): Promise<E2eHarness> {
+    const harness = new E2eHarness(await LocalInfisicalServer.start({ seed, ...serverOptions }));
     harness.restoreEnv = guardProcessEnv();
     harness.logs.install();
     return harness;

@@ -16,3 +16,9 @@ export { InfisicalConfigOptionsError } from './errors/infisical-config-options.e
 export { InfisicalLoadError, type InfisicalLoadStep } from './errors/infisical-load.error.js';
 export type { InfisicalSdkFactory } from './source/infisical-sdk.factory.js';
 export { InfisicalHealthIndicator } from './health/infisical.health.js';
+export type { InfisicalRefreshOptions } from './infisical-config.options.js';
+export type { InfisicalConfigStatus, InfisicalConfigProblem } from './infisical-config.status.js';
+export type { SecretsChange } from './snapshot/snapshot.store.js';
+export type { SecretsDiff } from './snapshot/snapshot-diff.js';
+export type { RefreshOutcome } from './refresh/refresh.coordinator.js';
+export { REFRESH_TIMER, TOKEN_RENEWAL_TIMER } from './refresh/refresh.scheduler.js';

@@ -24,6 +24,18 @@ export const DEFAULTS = {
   expandSecretReferences: true,
   processEnv: 'override',
   startupTimeoutMs: 10_000,
+  /** Per request the library makes itself (login, renew), like the SDK's own timeout. */
+  requestTimeoutMs: 10_000,
   optionsTimeoutMs: 10_000,
   isGlobal: true,
+  refresh: {
+    enabled: true,
+    ttlMs: 300_000,
+    refreshAt: 0.8,
+    jitter: 0.1,
+    retryBaseMs: 2_000,
+    retryMaxMs: 60_000,
+    maxRemovedShare: 0.5,
+    acceptMassDeletion: false,
+  },
 } as const;

@@ -23,3 +23,22 @@ export const LOADED = (count: number, scopes: string, latencyMs: number) =>
 
 export const MISSING_KEY = (key: string) =>
   `Configuration key "${key}" is not set in Infisical (nor by the fallback in use).`;
+
+export const REFRESH_APPLIED = (added: number, changed: number, removed: number, latencyMs: number) =>
+  `Refreshed secrets from Infisical in ${latencyMs} ms: ${added} added, ${changed} changed, ${removed} removed`;
+
+export const REFRESH_UNCHANGED = (count: number, latencyMs: number) =>
+  `Refreshed ${count} secrets from Infisical in ${latencyMs} ms: nothing changed`;
+
+export const REFRESH_FAILED = (reason: string, latencyMs: number, failures: number) =>
+  `Refresh from Infisical failed after ${latencyMs} ms (${failures} in a row): ${reason}. ` +
+  `Serving the last good values; retrying with backoff.`;
+
+export const REFRESH_REFUSED = (reason: string) =>
+  `Refresh from Infisical not applied: ${reason}. Serving the last good values. ` +
+  `If this is intended, set refresh.acceptMassDeletion (or raise refresh.maxRemovedShare).`;
+
+export const TOKEN_RENEWAL_FAILED = (reason: string, retryInMs: number) =>
+  `Could not renew or replace the Infisical access token: ${reason}. Next attempt in ${Math.round(retryInMs / 1000)} s.`;
+
+export const TICK_FAILED = (job: string, reason: string) => `Unexpected failure in ${job}: ${reason}`;

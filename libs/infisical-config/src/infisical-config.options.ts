@@ -37,6 +37,51 @@ export interface UniversalAuthCredentials {
   clientSecret: string;
 }
 
+/** How loaded values are kept current. */
+export interface InfisicalRefreshOptions {
+  /**
+   * Refresh on a schedule. Off, the values stay as loaded at boot unless `refresh()` is called.
+   * @default true
+   */
+  enabled?: boolean;
+  /**
+   * How long loaded values count as current (the cache TTL).
+   * @default 300000 (5 minutes)
+   */
+  ttlMs?: number;
+  /**
+   * Share of the TTL after which the scheduled refresh runs, so values are replaced before they expire.
+   * @default 0.8
+   */
+  refreshAt?: number;
+  /**
+   * Random spread of each refresh time, as a share (0.1 = +-10%), so a fleet does not refresh in lockstep.
+   * @default 0.1
+   */
+  jitter?: number;
+  /**
+   * First wait after a failed refresh; doubles per failure in a row, with jitter.
+   * @default 2000
+   */
+  retryBaseMs?: number;
+  /**
+   * Longest wait between retries after failures.
+   * @default 60000
+   */
+  retryMaxMs?: number;
+  /**
+   * A refresh that would remove more than this share of the keys is refused and the last good values
+   * stay (one that removes every key is always refused unless `acceptMassDeletion`).
+   * @default 0.5
+   */
+  maxRemovedShare?: number;
+  /**
+   * Apply refreshes that remove most or all keys.
+   * @default false
+   */
+  acceptMassDeletion?: boolean;
+}
+
 export interface InfisicalConfigModuleOptions {
   /** Base URL of the Infisical instance, e.g. `https://infisical.example.com` (no `/api`). */
   siteUrl: string;
@@ -64,6 +109,8 @@ export interface InfisicalConfigModuleOptions {
    * @default 10000
    */
   startupTimeoutMs?: number;
+  /** How loaded values are kept current (TTL, schedule, retries, mass-deletion guard). */
+  refresh?: InfisicalRefreshOptions;
 }
 
 /** Options of the module itself, given next to the Infisical options in `forRoot`/`forRootAsync`. */

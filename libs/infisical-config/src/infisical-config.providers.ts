@@ -1,4 +1,6 @@
 import { Logger, type Provider } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import { SchedulerRegistry } from '@nestjs/schedule';
 import { INFISICAL_CONFIG_OPTIONS, INFISICAL_SDK_FACTORY } from './infisical-config.constants.js';
 import { INFISICAL_CONFIG_MODULE_OPTIONS } from './infisical-config.module-definition.js';
 import type { InfisicalConfigModuleOptions } from './infisical-config.options.js';
@@ -10,9 +12,15 @@ import type { SecretsReadySignal } from './loader/secrets-ready.signal.js';
 import { withTimeout } from './loader/with-timeout.util.js';
 import { resolveInfisicalOptions } from './options/resolve-options.js';
 import type { ResolvedInfisicalOptions } from './options/resolved-options.interface.js';
+import { RefreshCoordinator } from './refresh/refresh.coordinator.js';
+import { RefreshScheduler } from './refresh/refresh.scheduler.js';
+import { RefreshState } from './refresh/refresh-state.js';
+import { ConfigServicePublisher } from './snapshot/config-service.publisher.js';
+import { ContentFingerprinter } from './snapshot/content-fingerprint.js';
+import { ProcessEnvWriter } from './snapshot/process-env.writer.js';
+import { SnapshotStore } from './snapshot/snapshot.store.js';
 import { createInfisicalSdk, type InfisicalSdkFactory } from './source/infisical-sdk.factory.js';
 import { InfisicalSource } from './source/infisical.source.js';
-import { writeProcessEnv } from './snapshot/process-env.writer.js';
 
 const logger = new Logger('InfisicalConfig');
 
@@ -31,17 +39,21 @@ async function failingSignal<T>(signal: SecretsReadySignal, step: () => T | Prom
   }
 }
 
-async function loadFirstSnapshot(loader: SecretsLoader, options: ResolvedInfisicalOptions, signal: SecretsReadySignal) {
-  const timeoutError = () => new InfisicalLoadError(STARTUP_TIMEOUT(options.startupTimeoutMs, options.siteUrl), 'startup', undefined);
+/** The first load, bounded; releases `ConfigService` once `process.env` holds the values too. */
+async function loadFirstSnapshot(loader: SecretsLoader, options: ResolvedInfisicalOptions, env: ProcessEnvWriter, signal: SecretsReadySignal) {
+  const timeoutError = () =>
+    new InfisicalLoadError(STARTUP_TIMEOUT(options.startupTimeoutMs, options.siteUrl), 'startup', undefined, 'startup timeout');
   const snapshot = await withTimeout(loader.load(), options.startupTimeoutMs, timeoutError);
-  // process.env first: by the time ConfigService is released, every way of reading agrees.
-  writeProcessEnv(snapshot.values, options.processEnv);
+  env.writeAll(snapshot.values);
   logger.log(LOADED(snapshot.size, describeScopes(options), snapshot.latencyMs));
   signal.ready(snapshot.values);
-  return new InfisicalConfigService(snapshot);
+  return new SnapshotStore(snapshot);
 }
 
-/** The providers of one module registration, chained: options → source → loader → service. */
+/**
+ * The providers of one module registration, in the direction data flows:
+ * options → source → loader → snapshot store → service, and the refresh job on top.
+ */
 export function createInfisicalConfigProviders(signal: SecretsReadySignal): Provider[] {
   return [
     { provide: INFISICAL_SDK_FACTORY, useValue: createInfisicalSdk },
@@ -65,10 +77,45 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
       useFactory: (source: InfisicalSource, options: ResolvedInfisicalOptions) => new SecretsLoader(source, options),
     },
     {
+      provide: ProcessEnvWriter,
+      inject: [INFISICAL_CONFIG_OPTIONS],
+      useFactory: (options: ResolvedInfisicalOptions) => new ProcessEnvWriter(options.processEnv),
+    },
+    {
+      provide: SnapshotStore,
+      inject: [SecretsLoader, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter],
+      useFactory: (loader: SecretsLoader, options: ResolvedInfisicalOptions, env: ProcessEnvWriter) =>
+        failingSignal(signal, () => loadFirstSnapshot(loader, options, env, signal)),
+    },
+    { provide: RefreshState, useFactory: () => new RefreshState() },
+    {
+      // Injects the app-wide ConfigService, which exists once the first snapshot is in.
+      provide: ConfigServicePublisher,
+      inject: [ConfigService, ProcessEnvWriter],
+      useFactory: (config: ConfigService, env: ProcessEnvWriter) => new ConfigServicePublisher(config, env),
+    },
+    {
+      provide: RefreshCoordinator,
+      inject: [SecretsLoader, SnapshotStore, RefreshState, ConfigServicePublisher, INFISICAL_CONFIG_OPTIONS],
+      useFactory: (loader: SecretsLoader, store: SnapshotStore, state: RefreshState, publisher: ConfigServicePublisher, options: ResolvedInfisicalOptions) =>
+        new RefreshCoordinator(loader, store, state, publisher, options),
+    },
+    {
+      provide: ContentFingerprinter,
+      inject: [INFISICAL_CONFIG_OPTIONS],
+      useFactory: (options: ResolvedInfisicalOptions) => new ContentFingerprinter(options.auth.clientSecret, options.projectId),
+    },
+    {
       provide: InfisicalConfigService,
-      inject: [SecretsLoader, INFISICAL_CONFIG_OPTIONS],
-      useFactory: (loader: SecretsLoader, options: ResolvedInfisicalOptions) =>
-        failingSignal(signal, () => loadFirstSnapshot(loader, options, signal)),
+      inject: [SnapshotStore, RefreshCoordinator, RefreshState, InfisicalSource, ContentFingerprinter],
+      useFactory: (store: SnapshotStore, coordinator: RefreshCoordinator, state: RefreshState, source: InfisicalSource, fingerprinter: ContentFingerprinter) =>
+        new InfisicalConfigService(store, coordinator, state, source, fingerprinter),
+    },
+    {
+      provide: RefreshScheduler,
+      inject: [RefreshCoordinator, InfisicalSource, RefreshState, SchedulerRegistry, INFISICAL_CONFIG_OPTIONS],
+      useFactory: (coordinator: RefreshCoordinator, source: InfisicalSource, state: RefreshState, registry: SchedulerRegistry, options: ResolvedInfisicalOptions) =>
+        new RefreshScheduler(coordinator, source, state, registry, options),
     },
   ];
 }

@@ -1,22 +1,40 @@
+import { filter, type Observable } from 'rxjs';
 import { MISSING_KEY } from './infisical-config.messages.js';
+import type { InfisicalConfigProblem, InfisicalConfigStatus } from './infisical-config.status.js';
+import type { RefreshCoordinator, RefreshOutcome } from './refresh/refresh.coordinator.js';
+import type { RefreshProblem, RefreshState } from './refresh/refresh-state.js';
+import type { ContentFingerprinter } from './snapshot/content-fingerprint.js';
 import type { SecretsSnapshot, SecretsSource } from './snapshot/secrets-snapshot.js';
+import type { SecretsChange, SnapshotStore } from './snapshot/snapshot.store.js';
+import type { InfisicalSource } from './source/infisical.source.js';
+
+const toProblem = (problem: RefreshProblem | undefined): InfisicalConfigProblem | null =>
+  problem ? { reason: problem.reason, ...(problem.status ? { status: problem.status } : {}), at: problem.at.toISOString() } : null;
 
 /**
  * The loaded secrets, served from memory and synchronously: nothing here waits on the network.
- * Created by the module once the first load has finished, so it is never seen empty.
+ * Created once the first load has finished, so it is never seen empty.
  */
 export class InfisicalConfigService {
-  private snapshot: SecretsSnapshot;
+  /** Per applied refresh, which keys were added, changed and removed (names only). */
+  readonly changes$: Observable<SecretsChange>;
+  private fingerprintOf: { snapshot: SecretsSnapshot; fingerprint: string } | undefined;
 
-  constructor(initial: SecretsSnapshot) {
-    this.snapshot = initial;
+  constructor(
+    private readonly store: SnapshotStore,
+    private readonly coordinator: RefreshCoordinator,
+    private readonly state: RefreshState,
+    private readonly infisicalSource: InfisicalSource,
+    private readonly fingerprinter: ContentFingerprinter,
+  ) {
+    this.changes$ = store.changes$;
   }
 
   /** The value of `key`, or `undefined` (or `defaultValue`) when it is not set. */
   get(key: string): string | undefined;
   get(key: string, defaultValue: string): string;
   get(key: string, defaultValue?: string): string | undefined {
-    return this.snapshot.get(key) ?? defaultValue;
+    return this.store.snapshot.get(key) ?? defaultValue;
   }
 
   /** The value of `key`; throws (naming the key, never a value) when it is not set. */
@@ -27,26 +45,71 @@ export class InfisicalConfigService {
   }
 
   has(key: string): boolean {
-    return this.snapshot.has(key);
+    return this.store.snapshot.has(key);
   }
 
   /** A copy of every loaded value; changing it changes nothing here. */
   getAll(): Record<string, string> {
-    return this.snapshot.toRecord();
+    return this.store.snapshot.toRecord();
   }
 
   /** Names of the loaded keys, sorted. */
   keys(): readonly string[] {
-    return this.snapshot.keys;
+    return this.store.snapshot.keys;
   }
 
   /** Where the current values came from. */
   get source(): SecretsSource {
-    return this.snapshot.source;
+    return this.store.snapshot.source;
   }
 
   /** The current immutable snapshot (values, source, fetch time, latency). */
   get currentSnapshot(): SecretsSnapshot {
-    return this.snapshot;
+    return this.store.snapshot;
+  }
+
+  /**
+   * Changes that touch any of `keys`, for a service that must react to a rotation (reconnect a database
+   * when its password changes). Emits after `ConfigService` and `process.env` hold the new values.
+   */
+  watch(...keys: string[]): Observable<SecretsChange> {
+    const wanted = new Set(keys);
+    const touches = (change: SecretsChange) => [change.added, change.changed, change.removed].some((names) => names.some((name) => wanted.has(name)));
+    return this.changes$.pipe(filter(touches));
+  }
+
+  /**
+   * Reloads every scope now. Joins the refresh in progress if there is one; never rejects: a failure
+   * keeps the last good values and shows in the outcome and in status().
+   */
+  refresh(): Promise<RefreshOutcome> {
+    return this.coordinator.refresh();
+  }
+
+  status(now = Date.now()): InfisicalConfigStatus {
+    const snapshot = this.store.snapshot;
+    const tokenExpiresAt = this.infisicalSource.tokenExpiresAt;
+    return {
+      source: snapshot.source,
+      fallback: snapshot.source !== 'infisical',
+      fetchedAt: snapshot.fetchedAt.toISOString(),
+      ageMs: Math.max(0, now - snapshot.fetchedAt.getTime()),
+      lastLatencyMs: snapshot.latencyMs,
+      secretCount: snapshot.size,
+      fingerprint: this.fingerprint(snapshot),
+      nextRefreshAt: this.state.nextRefreshAt?.toISOString() ?? null,
+      refreshing: this.coordinator.refreshing,
+      consecutiveFailures: this.state.consecutiveFailures,
+      lastError: toProblem(this.state.lastError),
+      lastRefusal: toProblem(this.state.lastRefusal),
+      tokenExpiresAt: tokenExpiresAt === undefined ? null : new Date(tokenExpiresAt).toISOString(),
+    };
+  }
+
+  private fingerprint(snapshot: SecretsSnapshot): string {
+    if (this.fingerprintOf?.snapshot !== snapshot) {
+      this.fingerprintOf = { snapshot, fingerprint: this.fingerprinter.fingerprint(snapshot.values) };
+    }
+    return this.fingerprintOf.fingerprint;
   }
 }

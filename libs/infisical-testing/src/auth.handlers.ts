@@ -17,8 +17,14 @@ export const handleLogin: RouteHandler = (request, context) => {
   const clientSecret = fields.requiredString('clientSecret').trim();
   fields.finish();
   const identity = context.identities.find(clientId);
+  // an unknown client id is not an identity, so it counts toward no lockout
   if (!identity) throw unknownClientId();
-  if (!sameSecret(identity.clientSecret, clientSecret)) throw invalidCredentials();
+  context.lockout.assertNotLocked(clientId);
+  if (!sameSecret(identity.clientSecret, clientSecret)) {
+    context.lockout.recordFailure(clientId);
+    throw invalidCredentials();
+  }
+  context.lockout.recordSuccess(clientId);
   return jsonReply(200, context.tokens.issue(identity));
 };
 

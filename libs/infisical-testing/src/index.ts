@@ -2,6 +2,7 @@ export { LocalInfisicalServer } from './local-infisical.server.js';
 export type { LocalInfisicalServerOptions } from './local-infisical.server.js';
 export type { LocalInfisicalRoute } from './local-infisical.routes.js';
 export type { LocalInfisicalFault } from './fault-injector.js';
+export type { LoginLockoutOptions } from './login-lockout.js';
 export { loadLocalInfisicalSeed } from './local-infisical.seed.js';
 export type { LocalInfisicalFolder, LocalInfisicalIdentity, LocalInfisicalSeed } from './local-infisical.seed.js';
 export { LocalInfisicalSeedError } from './local-infisical-seed.error.js';

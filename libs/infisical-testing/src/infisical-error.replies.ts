@@ -38,6 +38,14 @@ export const invalidCredentials = (): InfisicalReplyError =>
   new InfisicalReplyError(401, 'UnauthorizedError', 'Invalid credentials');
 export const unknownClientId = (): InfisicalReplyError =>
   new InfisicalReplyError(404, 'NotFound', 'No identity with specified client ID was found');
+/**
+ * Newer servers lock Universal Auth after repeated failed logins; the exact status, wording and headers of
+ * that reply are not in the observed protocol notes, so this shape is this server's choice.
+ */
+export const identityLocked = (retryAfterSeconds: number): InfisicalReplyError =>
+  new InfisicalReplyError(429, 'RateLimitExceeded', 'Identity is locked due to too many failed login attempts. Please try again later.', {
+    'retry-after': String(retryAfterSeconds),
+  });
 /** Older servers answer a Zod failure with 401 (newer ones 422). */
 export const validationFailure = (issues: ValidationIssue[]): InfisicalReplyError =>
   new InfisicalReplyError(401, 'ValidationFailure', issues);

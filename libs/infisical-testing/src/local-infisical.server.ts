@@ -5,6 +5,8 @@ import { FaultInjector } from './fault-injector.js';
 import type { LocalInfisicalFault } from './fault-injector.js';
 import { IdentityRegistry } from './identity-registry.js';
 import type { LocalInfisicalRoute } from './local-infisical.routes.js';
+import { LoginLockout } from './login-lockout.js';
+import type { LoginLockoutOptions } from './login-lockout.js';
 import { validateLocalInfisicalSeed } from './local-infisical.seed.js';
 import type { LocalInfisicalSeed } from './local-infisical.seed.js';
 import { RequestCounter } from './request-counter.js';
@@ -26,6 +28,14 @@ export interface LocalInfisicalServerOptions {
    * @default Date.now
    */
   now?: () => number;
+  /**
+   * Universal Auth lockout, as newer Infisical servers do: `attempts` failed logins (wrong client secret)
+   * of one client id within `windowSeconds` lock it for `lockSeconds`; while locked every login of it
+   * answers 429 with `retry-after`, even with the right secret. A successful login resets the count;
+   * unknown client ids never count. Timed by `now`. `false` disables it.
+   * @default { attempts: 3, windowSeconds: 30, lockSeconds: 300 }
+   */
+  loginLockout?: LoginLockoutOptions | false;
 }
 
 /** The parts close() and the test controls reach into. */
@@ -37,6 +47,7 @@ interface ServerParts {
   tokens: TokenIssuer;
   faults: FaultInjector;
   counter: RequestCounter;
+  lockout: LoginLockout;
 }
 
 function listen(httpServer: Server, port: number, host: string): Promise<void> {
@@ -73,8 +84,9 @@ export class LocalInfisicalServer {
     const tokens = new TokenIssuer(now);
     const faults = new FaultInjector();
     const counter = new RequestCounter();
+    const lockout = new LoginLockout(options.loginLockout, now);
     const shutdown = new AbortController();
-    const context = { store, tokens, identities: new IdentityRegistry(seed.identities), expander: new SecretReferenceExpander(store), now };
+    const context = { store, tokens, identities: new IdentityRegistry(seed.identities), lockout, expander: new SecretReferenceExpander(store), now };
     const pipeline = new RequestPipeline({ context, faults, counter, shutdown: shutdown.signal });
 
     const httpServer = createServer(pipeline.handle);
@@ -89,7 +101,7 @@ export class LocalInfisicalServer {
     const { port } = httpServer.address() as AddressInfo;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return new LocalInfisicalServer(
-      { httpServer, sockets, shutdown, store, tokens, faults, counter },
+      { httpServer, sockets, shutdown, store, tokens, faults, counter, lockout },
       `http://${urlHost}:${port}`,
       port,
     );
@@ -130,6 +142,11 @@ export class LocalInfisicalServer {
   /** Deletes every live token (of one clientId, or all): later use gives 401 'No identity access token found'. */
   revokeTokens(clientId?: string): void {
     this.parts.tokens.revoke(clientId);
+  }
+
+  /** Whether this client id's Universal Auth is locked right now (by `options.now`) after too many failed logins. */
+  isLockedOut(clientId: string): boolean {
+    return this.parts.lockout.isLocked(clientId);
   }
 
   /** Stops listening and destroys every open socket (black-holed ones too); resolves when fully closed. */

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { IdentityRegistry } from './identity-registry.js';
+import type { LoginLockout } from './login-lockout.js';
 import type { SecretReferenceExpander } from './secret-reference.expander.js';
 import type { SecretStore } from './secret-store.js';
 import type { TokenIssuer } from './token-issuer.js';
@@ -29,6 +30,7 @@ export interface HandlerContext {
   store: SecretStore;
   tokens: TokenIssuer;
   identities: IdentityRegistry;
+  lockout: LoginLockout;
   expander: SecretReferenceExpander;
   /** ms clock (options.now) */
   now: () => number;

@@ -13,6 +13,8 @@ export class InfisicalLoadError extends Error {
     readonly step: InfisicalLoadStep,
     /** HTTP status of the failed request, when there was one. */
     readonly status: number | undefined,
+    /** The cause in a few words (status and server message), for status() and health; no values. */
+    readonly reason: string = message,
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -4,7 +4,7 @@ import type { InfisicalSource } from '../source/infisical.source.js';
 import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
 import { mergeScopes } from './merge-secrets.util.js';
 
-/** Loads every scope (one login, then one list call per scope, in parallel) into a new snapshot. */
+/** Loads every scope (one list call per scope, in parallel, after a login when needed) into a new snapshot. */
 export class SecretsLoader {
   constructor(
     private readonly source: InfisicalSource,
@@ -13,7 +13,6 @@ export class SecretsLoader {
 
   async load(): Promise<SecretsSnapshot> {
     const started = performance.now();
-    if (!this.source.isLoggedIn) await this.source.login();
     const fetched = await Promise.all(
       this.options.scopes.map(async (scope) => ({ secretPath: scope.secretPath, secrets: await this.source.fetchScope(scope) })),
     );

@@ -19,6 +19,16 @@ describe('resolveInfisicalOptions', () => {
       processEnv: 'override',
       expandSecretReferences: true,
       startupTimeoutMs: 10_000,
+      refresh: {
+        enabled: true,
+        ttlMs: 300_000,
+        refreshAt: 0.8,
+        jitter: 0.1,
+        retryBaseMs: 2_000,
+        retryMaxMs: 60_000,
+        maxRemovedShare: 0.5,
+        acceptMassDeletion: false,
+      },
     });
   });
 
@@ -33,6 +43,15 @@ describe('resolveInfisicalOptions', () => {
     } catch (error) {
       expect((error as Error).message).not.toContain(siteUrl);
     }
+  });
+
+  it('validates the refresh options and keeps defaults for fields left undefined', () => {
+    expect(() => resolveInfisicalOptions({ ...valid, refresh: { ttlMs: -1, refreshAt: 1.5, jitter: 1, maxRemovedShare: 2 } })).toThrow(
+      /4 problems[\s\S]*refresh.ttlMs[\s\S]*refresh.refreshAt[\s\S]*refresh.jitter[\s\S]*refresh.maxRemovedShare/,
+    );
+    expect(resolveInfisicalOptions({ ...valid, refresh: { ttlMs: undefined, jitter: 0 } }).refresh).toEqual(
+      expect.objectContaining({ ttlMs: 300_000, jitter: 0 }),
+    );
   });
 
   it('rejects a non-positive startup timeout and an empty scope list', () => {

@@ -1,5 +1,5 @@
 import { DEFAULTS } from '../infisical-config.constants.js';
-import type { InfisicalConfigModuleOptions, InfisicalScope, ProcessEnvMode } from '../infisical-config.options.js';
+import type { InfisicalConfigModuleOptions, InfisicalRefreshOptions, InfisicalScope, ProcessEnvMode } from '../infisical-config.options.js';
 import { InfisicalConfigOptionsError } from '../errors/infisical-config-options.error.js';
 import type { ResolvedInfisicalOptions } from './resolved-options.interface.js';
 
@@ -55,6 +55,24 @@ function scopeProblems(scopes: unknown, labels: OptionLabels): string[] {
   });
 }
 
+const isPositive = (value: unknown) => typeof value === 'number' && Number.isFinite(value) && value > 0;
+const isShare = (value: unknown) => typeof value === 'number' && value >= 0 && value <= 1;
+
+function refreshProblems(refresh: InfisicalRefreshOptions | undefined): string[] {
+  if (refresh === undefined) return [];
+  if (typeof refresh !== 'object' || refresh === null) return ['refresh must be an object'];
+  const problems: string[] = [];
+  for (const field of ['ttlMs', 'retryBaseMs', 'retryMaxMs'] as const) {
+    if (refresh[field] !== undefined && !isPositive(refresh[field])) problems.push(`refresh.${field} must be a positive number of milliseconds`);
+  }
+  if (refresh.refreshAt !== undefined && !(isShare(refresh.refreshAt) && refresh.refreshAt > 0)) {
+    problems.push('refresh.refreshAt must be a share of the TTL between 0 (excluded) and 1, e.g. 0.8');
+  }
+  if (refresh.jitter !== undefined && !(isShare(refresh.jitter) && refresh.jitter < 1)) problems.push('refresh.jitter must be between 0 and 1 (excluded), e.g. 0.1');
+  if (refresh.maxRemovedShare !== undefined && !isShare(refresh.maxRemovedShare)) problems.push('refresh.maxRemovedShare must be between 0 and 1, e.g. 0.5');
+  return problems;
+}
+
 /** Every problem of the options, as messages that say how to fix them; never includes the client secret. */
 export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions> | undefined, labels = FIELD_LABELS) {
   if (!options || typeof options !== 'object') return ['options are missing: pass an object to forRoot() or return one from useFactory'];
@@ -69,8 +87,14 @@ export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions
     problems.push(`processEnv must be one of ${PROCESS_ENV_MODES.join(', ')}`);
   }
   const timeout = options.startupTimeoutMs;
-  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) problems.push('startupTimeoutMs must be a positive number of milliseconds');
+  if (timeout !== undefined && !isPositive(timeout)) problems.push('startupTimeoutMs must be a positive number of milliseconds');
+  problems.push(...refreshProblems(options.refresh));
   return problems;
+}
+
+/** The fields that are set, so that an explicit `undefined` does not erase a default. */
+function definedFields<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
 }
 
 function normalizePath(path: string): string {
@@ -99,5 +123,6 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions): 
     processEnv: options.processEnv ?? DEFAULTS.processEnv,
     expandSecretReferences: options.expandSecretReferences ?? DEFAULTS.expandSecretReferences,
     startupTimeoutMs: options.startupTimeoutMs ?? DEFAULTS.startupTimeoutMs,
+    refresh: Object.freeze({ ...DEFAULTS.refresh, ...definedFields(options.refresh ?? {}) }),
   });
 }

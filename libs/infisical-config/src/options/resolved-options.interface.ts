@@ -1,4 +1,4 @@
-import type { InfisicalScope, ProcessEnvMode, UniversalAuthCredentials } from '../infisical-config.options.js';
+import type { InfisicalRefreshOptions, InfisicalScope, ProcessEnvMode, UniversalAuthCredentials } from '../infisical-config.options.js';
 
 /** Options after defaults and validation: what the rest of the library works with. */
 export interface ResolvedInfisicalOptions {
@@ -10,4 +10,5 @@ export interface ResolvedInfisicalOptions {
   readonly processEnv: ProcessEnvMode;
   readonly expandSecretReferences: boolean;
   readonly startupTimeoutMs: number;
+  readonly refresh: Readonly<Required<InfisicalRefreshOptions>>;
 }

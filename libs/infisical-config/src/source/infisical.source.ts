@@ -1,10 +1,14 @@
 import type { InfisicalSDK } from '@infisical/sdk';
 import type { InfisicalScope } from '../infisical-config.options.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
-import { createInfisicalSdk, type InfisicalSdkFactory } from './infisical-sdk.factory.js';
-import { toLoadError } from './sdk-error.util.js';
 import { InfisicalLoadError } from '../errors/infisical-load.error.js';
+import { DEFAULTS } from '../infisical-config.constants.js';
 import { LOAD_FAILED } from '../infisical-config.messages.js';
+import { AccessToken } from './access-token.js';
+import { createInfisicalSdk, type InfisicalSdkFactory } from './infisical-sdk.factory.js';
+import { LoginThrottle } from './login-throttle.js';
+import { describeSdkFailure, toLoadError } from './sdk-error.util.js';
+import { UniversalAuthClient } from './universal-auth.client.js';
 
 /** One secret as fetched, with where it came from (for the merge order). */
 export interface FetchedSecret {
@@ -22,46 +26,110 @@ interface RawSecret {
   secretPath?: unknown;
 }
 
+/** Infisical answers an expired token with 403 "token has expired" and a revoked one with 401. */
+function isRejectedToken(error: unknown): boolean {
+  const { status, reason } = describeSdkFailure(error);
+  return status === 401 || (status === 403 && /expired/i.test(reason));
+}
+
 /**
- * The only user of `@infisical/sdk`: logs in with Universal Auth and lists the secrets of a scope.
- * Errors come out as {@link InfisicalLoadError} with a remedy and without query strings or values.
+ * Everything that talks to Infisical: Universal Auth (login, renewal before expiry, login again when
+ * renewal cannot work) and listing the secrets of a scope through `@infisical/sdk`. Errors come out as
+ * {@link InfisicalLoadError} with a remedy and without query strings or values.
  */
 export class InfisicalSource {
-  private client: InfisicalSDK | undefined;
+  private readonly sdk: InfisicalSDK;
+  private readonly auth: UniversalAuthClient;
+  private readonly throttle = new LoginThrottle();
+  private token: AccessToken | undefined;
+  private loggingIn: Promise<void> | undefined;
 
   constructor(
     private readonly options: ResolvedInfisicalOptions,
-    private readonly createSdk: InfisicalSdkFactory = createInfisicalSdk,
-  ) {}
-
-  get isLoggedIn(): boolean {
-    return this.client !== undefined;
+    createSdk: InfisicalSdkFactory = createInfisicalSdk,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.sdk = createSdk(options.siteUrl);
+    this.auth = new UniversalAuthClient(options.siteUrl, DEFAULTS.requestTimeoutMs);
   }
 
-  async login(): Promise<void> {
+  /** When the current token should be renewed, if there is one. */
+  get tokenRenewAt(): number | undefined {
+    return this.token?.renewAt;
+  }
+
+  /** When the current token expires, if there is one. */
+  get tokenExpiresAt(): number | undefined {
+    return this.token?.expiresAt;
+  }
+
+  /**
+   * Logs in, unless failed logins must still be spaced out: then fails with the last login error.
+   * Concurrent callers (one per scope) share one login.
+   */
+  login(): Promise<void> {
+    this.loggingIn ??= this.attemptLogin().finally(() => (this.loggingIn = undefined));
+    return this.loggingIn;
+  }
+
+  private async attemptLogin(): Promise<void> {
+    const blocked = this.throttle.blockedError(this.now());
+    if (blocked) throw blocked;
     const { clientId, clientSecret } = this.options.auth;
     try {
-      this.client = await this.createSdk(this.options.siteUrl).auth().universalAuth.login({ clientId, clientSecret });
+      this.useToken(AccessToken.fromLogin(await this.auth.login(clientId, clientSecret), this.now()));
+      this.throttle.succeeded();
     } catch (error) {
-      throw toLoadError('login', error, this.options);
+      const loadError = toLoadError('login', error, this.options);
+      this.throttle.failed(loadError, this.now());
+      throw loadError;
+    }
+  }
+
+  /** Renews the token when a renewal can extend it, else (or when renewal is refused) logs in again. */
+  async renewToken(): Promise<void> {
+    const token = this.token;
+    if (!token || !token.isUsable(this.now()) || !token.canRenew(this.now())) return this.login();
+    try {
+      this.useToken(token.renewed(await this.auth.renew(token.value), this.now()));
+    } catch {
+      // A refused renewal deletes the token on the server: only a new login helps.
+      this.token = undefined;
+      await this.login();
     }
   }
 
   async fetchScope(scope: Readonly<Required<InfisicalScope>>): Promise<FetchedSecret[]> {
-    if (!this.client) await this.login();
-    let reply: unknown;
+    if (!this.token?.isUsable(this.now())) await this.login();
     try {
-      reply = await this.client!.secrets().listSecrets({
-        projectId: this.options.projectId,
-        environment: scope.environment,
-        secretPath: scope.secretPath,
-        recursive: scope.recursive,
-        includeImports: scope.includeImports,
-        expandSecretReferences: this.options.expandSecretReferences,
-      });
+      return await this.listScope(scope);
     } catch (error) {
-      throw toLoadError('list secrets', error, this.options);
+      if (!isRejectedToken(error)) throw toLoadError('list secrets', error, this.options);
+      // Revoked or expired early: log in once more, then give up for this round.
+      this.token = undefined;
+      await this.login();
+      try {
+        return await this.listScope(scope);
+      } catch (retryError) {
+        throw toLoadError('list secrets', retryError, this.options);
+      }
     }
+  }
+
+  private useToken(token: AccessToken): void {
+    this.token = token;
+    this.sdk.auth().accessToken(token.value);
+  }
+
+  private async listScope(scope: Readonly<Required<InfisicalScope>>): Promise<FetchedSecret[]> {
+    const reply = await this.sdk.secrets().listSecrets({
+      projectId: this.options.projectId,
+      environment: scope.environment,
+      secretPath: scope.secretPath,
+      recursive: scope.recursive,
+      includeImports: scope.includeImports,
+      expandSecretReferences: this.options.expandSecretReferences,
+    });
     return this.parseReply(reply, scope.secretPath);
   }
 
@@ -71,7 +139,8 @@ export class InfisicalSource {
     if (!body || typeof body !== 'object' || !Array.isArray(body.secrets)) {
       const reason = 'the reply is not an Infisical secrets list';
       const remedy = 'Check that the site URL points at Infisical itself (no /api suffix, no proxy login page).';
-      throw new InfisicalLoadError(LOAD_FAILED(this.options.siteUrl, this.options.projectId, 'list secrets', reason, remedy), 'list secrets', undefined);
+      const message = LOAD_FAILED(this.options.siteUrl, this.options.projectId, 'list secrets', reason, remedy);
+      throw new InfisicalLoadError(message, 'list secrets', undefined, reason);
     }
     const own = body.secrets.map((secret: RawSecret) => toFetched(secret, scopePath, false));
     const imports = Array.isArray(body.imports) ? (body.imports as { secretPath?: unknown; secrets?: unknown }[]) : [];

@@ -1,6 +1,7 @@
 import { InfisicalLoadError, type InfisicalLoadStep } from '../errors/infisical-load.error.js';
 import { LOAD_FAILED } from '../infisical-config.messages.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
+import { InfisicalHttpError } from './infisical-http.error.js';
 
 // The SDK formats HTTP errors as "[URL=…] [Method=…] [StatusCode=…] <server message>". The URL carries the
 // query string, so only the status and the server's message are kept.
@@ -8,9 +9,14 @@ const SDK_REQUEST_ERROR = /\[StatusCode=(\d{3})\]\s*([\s\S]*)$/;
 
 /** The status and a short, value-free reason of a failed SDK call. */
 export function describeSdkFailure(error: unknown): { status?: number; reason: string } {
+  if (error instanceof InfisicalLoadError) return { status: error.status, reason: error.reason };
+  if (error instanceof InfisicalHttpError) return { status: error.status, reason: error.message.slice(0, 300) };
+  if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') return { reason: 'the request timed out' };
   const message = error instanceof Error ? error.message : String(error);
   const match = SDK_REQUEST_ERROR.exec(message);
   if (match) return { status: Number(match[1]), reason: `HTTP ${match[1]} ${match[2].trim()}`.slice(0, 300) };
+  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
+  if (typeof code === 'string') return { reason: `the server could not be reached (${code})` };
   if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|socket|terminated/i.test(message)) {
     return { reason: 'the server could not be reached (connection refused, reset or DNS failure)' };
   }
@@ -32,5 +38,5 @@ function remedyFor(step: InfisicalLoadStep, status: number | undefined): string 
 export function toLoadError(step: InfisicalLoadStep, error: unknown, options: ResolvedInfisicalOptions): InfisicalLoadError {
   const { status, reason } = describeSdkFailure(error);
   const message = LOAD_FAILED(options.siteUrl, options.projectId, step, reason, remedyFor(step, status));
-  return new InfisicalLoadError(message, step, status);
+  return new InfisicalLoadError(message, step, status, reason);
 }

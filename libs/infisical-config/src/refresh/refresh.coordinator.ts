@@ -1,0 +1,81 @@
+import { Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
+import { InfisicalLoadError } from '../errors/infisical-load.error.js';
+import { REFRESH_APPLIED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_UNCHANGED } from '../infisical-config.messages.js';
+import type { SecretsLoader } from '../loader/secrets.loader.js';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
+import type { ConfigServicePublisher } from '../snapshot/config-service.publisher.js';
+import { massDeletionRefusal } from '../snapshot/mass-deletion.guard.js';
+import { diffSnapshots, isEmptyDiff, type SecretsDiff } from '../snapshot/snapshot-diff.js';
+import type { SnapshotStore } from '../snapshot/snapshot.store.js';
+import { toLoadError } from '../source/sdk-error.util.js';
+import type { RefreshState } from './refresh-state.js';
+
+/** What one refresh did. */
+export type RefreshOutcome =
+  | { readonly status: 'applied'; readonly diff: SecretsDiff }
+  | { readonly status: 'unchanged' }
+  | { readonly status: 'refused'; readonly reason: string }
+  | { readonly status: 'failed'; readonly reason: string };
+
+const logger = new Logger('InfisicalConfig');
+
+/**
+ * Runs refreshes: load, guard, swap, publish, announce. Single flight: the timer, a manual `refresh()` and
+ * the webhook share the refresh in progress instead of starting another.
+ */
+export class RefreshCoordinator {
+  private inFlight: Promise<RefreshOutcome> | undefined;
+
+  constructor(
+    private readonly loader: SecretsLoader,
+    private readonly store: SnapshotStore,
+    private readonly state: RefreshState,
+    private readonly publisher: ConfigServicePublisher,
+    private readonly options: ResolvedInfisicalOptions,
+  ) {}
+
+  get refreshing(): boolean {
+    return this.inFlight !== undefined;
+  }
+
+  /** Never rejects: a failure keeps the last good snapshot and is reported in the outcome and status(). */
+  refresh(): Promise<RefreshOutcome> {
+    this.inFlight ??= this.run().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async run(): Promise<RefreshOutcome> {
+    const started = performance.now();
+    let next;
+    try {
+      next = await this.loader.load();
+    } catch (error) {
+      const loadError = error instanceof InfisicalLoadError ? error : toLoadError('list secrets', error, this.options);
+      this.state.failed(loadError, new Date());
+      logger.warn(REFRESH_FAILED(loadError.reason, Math.round(performance.now() - started), this.state.consecutiveFailures));
+      return { status: 'failed', reason: loadError.reason };
+    }
+
+    const previous = this.store.snapshot;
+    const diff = diffSnapshots(previous, next);
+    const { acceptMassDeletion, maxRemovedShare } = this.options.refresh;
+    const refusal = acceptMassDeletion ? undefined : massDeletionRefusal(diff, previous.size, maxRemovedShare);
+    if (refusal) {
+      this.state.refused(refusal, new Date());
+      logger.warn(REFRESH_REFUSED(refusal));
+      return { status: 'refused', reason: refusal };
+    }
+
+    this.store.swap(next); // also when unchanged: the values are now fresh
+    this.state.succeeded();
+    if (isEmptyDiff(diff)) {
+      logger.debug(REFRESH_UNCHANGED(next.size, next.latencyMs));
+      return { status: 'unchanged' };
+    }
+    this.publisher.publish(next, diff);
+    this.store.announce({ ...diff, source: next.source, at: next.fetchedAt });
+    logger.log(REFRESH_APPLIED(diff.added.length, diff.changed.length, diff.removed.length, next.latencyMs));
+    return { status: 'applied', diff };
+  }
+}

@@ -1,0 +1,102 @@
+import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { SchedulerRegistry } from '@nestjs/schedule';
+import { TICK_FAILED, TOKEN_RENEWAL_FAILED } from '../infisical-config.messages.js';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
+import type { InfisicalSource } from '../source/infisical.source.js';
+import { describeSdkFailure } from '../source/sdk-error.util.js';
+import { MAX_TIMER_DELAY_MS, regularRefreshDelay, retryDelay } from './refresh-delay.util.js';
+import type { RefreshCoordinator } from './refresh.coordinator.js';
+import type { RefreshState } from './refresh-state.js';
+
+/** Names of the timers in `SchedulerRegistry`. */
+export const REFRESH_TIMER = 'infisical-config:refresh';
+export const TOKEN_RENEWAL_TIMER = 'infisical-config:token-renewal';
+
+const logger = new Logger('InfisicalConfig');
+
+/**
+ * The two timers: refresh before the TTL runs out (backing off after failures) and renew the access token
+ * before it expires. Started in onApplicationBootstrap, removed on shutdown; every tick is wrapped so a
+ * failure is logged, never thrown into the event loop.
+ */
+export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+  private stopped = false;
+  private tokenFailures = 0;
+
+  constructor(
+    private readonly coordinator: RefreshCoordinator,
+    private readonly source: InfisicalSource,
+    private readonly state: RefreshState,
+    private readonly registry: SchedulerRegistry,
+    private readonly options: ResolvedInfisicalOptions,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.options.refresh.enabled) return;
+    this.scheduleRefresh(this.regularDelay());
+    this.scheduleTokenRenewal();
+  }
+
+  onApplicationShutdown(): void {
+    this.stopped = true;
+    this.clear(REFRESH_TIMER);
+    this.clear(TOKEN_RENEWAL_TIMER);
+    this.state.nextRefreshAt = undefined;
+  }
+
+  private regularDelay(): number {
+    const { ttlMs, refreshAt, jitter } = this.options.refresh;
+    return regularRefreshDelay(ttlMs, refreshAt, jitter);
+  }
+
+  private scheduleRefresh(delayMs: number): void {
+    this.state.nextRefreshAt = new Date(this.now() + delayMs);
+    this.arm(REFRESH_TIMER, delayMs, () => this.refreshTick());
+  }
+
+  private async refreshTick(): Promise<void> {
+    const outcome = await this.coordinator.refresh();
+    const { retryBaseMs, retryMaxMs } = this.options.refresh;
+    const failed = outcome.status === 'failed';
+    this.scheduleRefresh(failed ? retryDelay(this.state.consecutiveFailures, retryBaseMs, retryMaxMs) : this.regularDelay());
+  }
+
+  private scheduleTokenRenewal(): void {
+    const renewAt = this.source.tokenRenewAt;
+    if (renewAt === undefined) return;
+    this.arm(TOKEN_RENEWAL_TIMER, renewAt - this.now(), () => this.tokenTick());
+  }
+
+  private async tokenTick(): Promise<void> {
+    const renewAt = this.source.tokenRenewAt;
+    // A refresh may have logged in since this timer was set, or the wait was longer than a timer allows.
+    if (renewAt !== undefined && renewAt > this.now() + 1_000) return this.scheduleTokenRenewal();
+    try {
+      await this.source.renewToken();
+      this.tokenFailures = 0;
+      this.scheduleTokenRenewal();
+    } catch (error) {
+      this.tokenFailures += 1;
+      const { retryBaseMs, retryMaxMs } = this.options.refresh;
+      const delay = retryDelay(this.tokenFailures, retryBaseMs, retryMaxMs);
+      logger.warn(TOKEN_RENEWAL_FAILED(describeSdkFailure(error).reason, delay));
+      this.arm(TOKEN_RENEWAL_TIMER, delay, () => this.tokenTick());
+    }
+  }
+
+  /** (Re)places a named timeout in the registry; its callback can never throw into the event loop. */
+  private arm(name: string, delayMs: number, tick: () => Promise<void>): void {
+    if (this.stopped) return;
+    this.clear(name);
+    const timer = setTimeout(() => {
+      this.registry.deleteTimeout(name);
+      tick().catch((error: unknown) => logger.error(TICK_FAILED(name, describeSdkFailure(error).reason)));
+    }, Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY_MS));
+    this.registry.addTimeout(name, timer);
+  }
+
+  private clear(name: string): void {
+    if (this.registry.doesExist('timeout', name)) this.registry.deleteTimeout(name);
+  }
+}

@@ -1,0 +1,25 @@
+import { createHmac, hkdfSync } from 'node:crypto';
+import type { SecretValues } from './secrets-snapshot.js';
+
+/**
+ * A keyed fingerprint of the content, for replicas sharing an identity to compare and spot drift. Keyed
+ * (HMAC with a key derived from the client secret), never a plain hash: a plain hash of a short secret
+ * can be brute-forced by whoever reads the health payload.
+ */
+export class ContentFingerprinter {
+  private readonly key: Buffer;
+
+  constructor(clientSecret: string, projectId: string) {
+    this.key = Buffer.from(hkdfSync('sha256', clientSecret, 'nestjs-infisical-config', `fingerprint:${projectId}`, 32));
+  }
+
+  fingerprint(values: SecretValues): string {
+    const hmac = createHmac('sha256', this.key);
+    // Length-prefixed so that no two different contents serialize alike.
+    for (const key of Object.keys(values).sort()) {
+      const value = values[key];
+      hmac.update(`${key.length}:${key}${value.length}:${value}`);
+    }
+    return hmac.digest('hex').slice(0, 32);
+  }
+}
