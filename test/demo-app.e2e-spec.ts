@@ -4,7 +4,7 @@ import { startDevInfisicalIfUnconfigured } from '../apps/server/src/dev-infisica
 import { EXPECTED_KEYS } from '../apps/server/src/secrets-check/secrets-check.controller.js';
 import { E2eHarness } from './support/boot.js';
 import { guardProcessEnv } from './support/process-env.guard.js';
-import { CANARY, DB_PASSWORD } from './support/seed.js';
+import { CANARY, DB_PASSWORD, PROJECT_ID } from './support/seed.js';
 
 async function getJson(app: INestApplication, path: string) {
   const reply = await fetch(`${await app.getUrl()}${path}`);
@@ -52,6 +52,15 @@ describe('demo app (apps/server), wired as the README says', () => {
     });
     expect(text).not.toContain(CANARY);
     expect(text).not.toContain(String(DB_PASSWORD.length));
+  });
+
+  it('a rotated DB_PASSWORD makes the database settings reconnect, and the log names the key only', async () => {
+    harness.server.setSecret(PROJECT_ID, 'dev', '/', 'DB_PASSWORD', `rotated-${CANARY}`);
+    const refresh = await fetch(`${await app.getUrl()}/secrets/refresh`, { method: 'POST' });
+    expect(await refresh.json()).toEqual({ status: 'applied', diff: { added: [], changed: ['DB_PASSWORD', 'DB_URL'], removed: [] } });
+    const { text } = await getJson(app, '/secrets/check');
+    expect(JSON.parse(text).databaseReconnects).toBe(1);
+    expect(harness.logs.text()).toContain('Database credentials rotated (DB_PASSWORD): reconnecting');
   });
 });
 

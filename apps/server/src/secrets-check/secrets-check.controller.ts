@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Post } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InfisicalConfigService } from 'nestjs-infisical-config';
 import { DatabaseSettings } from './database-settings.service.js';
@@ -14,6 +14,12 @@ export class SecretsCheckController {
     private readonly database: DatabaseSettings,
   ) {}
 
+  /** Reloads from Infisical now (the demo's way to show a rotation without waiting for the timer). */
+  @Post('refresh')
+  async refresh() {
+    return this.infisical.refresh();
+  }
+
   @Get('check')
   check() {
     return {
@@ -24,6 +30,7 @@ export class SecretsCheckController {
         inProcessEnv: process.env[key] !== undefined,
       })),
       databaseSettingsLoadedInConstructor: this.database.url !== undefined && this.database.password !== undefined,
+      databaseReconnects: this.database.reconnects,
     };
   }
 }
