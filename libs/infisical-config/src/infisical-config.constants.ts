@@ -16,6 +16,9 @@ export const BOOTSTRAP_VARIABLES = {
   clientSecret: 'INFISICAL_CLIENT_SECRET',
 } as const;
 
+/** Optional: the key of the encrypted file cache. */
+export const CACHE_KEY_VARIABLE = 'INFISICAL_CACHE_KEY';
+
 /** Defaults, in one place (see the README's defaults table). */
 export const DEFAULTS = {
   secretPath: '/',
@@ -28,9 +31,12 @@ export const DEFAULTS = {
   requestTimeoutMs: 10_000,
   optionsTimeoutMs: 10_000,
   isGlobal: true,
+  fileCache: { path: '.infisical-cache/secrets.enc', maxAgeMs: 7 * 24 * 60 * 60 * 1000 },
+  dotenvPaths: ['.env.local', '.env'],
   refresh: {
     enabled: true,
     ttlMs: 300_000,
+    timeoutMs: 10_000,
     refreshAt: 0.8,
     jitter: 0.1,
     retryBaseMs: 2_000,

@@ -14,6 +14,8 @@ export const STARTUP_TIMEOUT = (ms: number, siteUrl: string) =>
   `InfisicalConfigModule: loading secrets from ${siteUrl} did not finish within ${ms} ms ` +
   `(startupTimeoutMs). Check that the site URL is reachable from this host.`;
 
+export const REFRESH_TIMEOUT = (ms: number) => `no answer within ${ms} ms (refresh.timeoutMs)`;
+
 export const LOAD_FAILED = (siteUrl: string, projectId: string, step: string, cause: string, remedy: string) =>
   `InfisicalConfigModule: could not load secrets from ${siteUrl} (project ${projectId}): ${step} failed: ` +
   `${cause}. ${remedy}`;
@@ -42,3 +44,22 @@ export const TOKEN_RENEWAL_FAILED = (reason: string, retryInMs: number) =>
   `Could not renew or replace the Infisical access token: ${reason}. Next attempt in ${Math.round(retryInMs / 1000)} s.`;
 
 export const TICK_FAILED = (job: string, reason: string) => `Unexpected failure in ${job}: ${reason}`;
+
+export const CACHE_WRITE_FAILED = (reason: string) =>
+  `Could not write the secrets file cache: ${reason} The app keeps serving; the next boot without Infisical ` +
+  `will not find a fresh cache.`;
+
+export const FALLBACK_USED = (source: string, count: number, why: string, age: string) =>
+  `Infisical unavailable (${why}). Serving ${count} secrets from the ${source}${age}; ` +
+  `will switch to live values as soon as Infisical answers.`;
+
+export const FALLBACK_SKIPPED = (source: string, why: string) => `Fallback ${source} not usable: ${why}`;
+
+export const NOTHING_TO_SERVE = (attempts: readonly string[], production: boolean) =>
+  `InfisicalConfigModule: no secrets to serve. Tried, in order:\n` +
+  attempts.map((attempt) => `  - ${attempt}`).join('\n') +
+  `\nFix the Infisical connection, or configure a fallback: fileCache.key (INFISICAL_CACHE_KEY) with a cache ` +
+  `written by an earlier successful boot` +
+  (production ? `, or dotenvFallback.enabled: true (off by default in production).` : `, or a .env file.`);
+
+export const RECOVERED = (previous: string) => `Infisical is reachable again: switched from the ${previous} to live values`;

@@ -60,6 +60,11 @@ export interface InfisicalRefreshOptions {
    */
   jitter?: number;
   /**
+   * Longest time one refresh may take; a slower one counts as failed and its late answer is dropped.
+   * @default 10000
+   */
+  timeoutMs?: number;
+  /**
    * First wait after a failed refresh; doubles per failure in a row, with jitter.
    * @default 2000
    */
@@ -80,6 +85,39 @@ export interface InfisicalRefreshOptions {
    * @default false
    */
   acceptMassDeletion?: boolean;
+}
+
+/** The encrypted file cache of the last good values, used at boot when Infisical cannot be reached. */
+export interface InfisicalFileCacheOptions {
+  /**
+   * 32 random bytes, base64 or hex (`openssl rand -base64 32`), e.g. from `INFISICAL_CACHE_KEY`. Without a
+   * key there is no file cache. Never logged.
+   */
+  key?: string;
+  /**
+   * Where the cache file lives (its directory is created with mode 0700).
+   * @default '.infisical-cache/secrets.enc' in the working directory
+   */
+  path?: string;
+  /**
+   * A cache older than this is refused.
+   * @default 604800000 (7 days)
+   */
+  maxAgeMs?: number;
+}
+
+/** The last fallback at boot: `.env` files. */
+export interface InfisicalDotenvFallbackOptions {
+  /**
+   * Use `.env` files when neither Infisical nor the file cache can serve.
+   * @default true outside production, false when NODE_ENV is 'production'
+   */
+  enabled?: boolean;
+  /**
+   * Files to read; for the same key an earlier file wins, as with `ConfigModule`'s `envFilePath`.
+   * @default ['.env.local', '.env']
+   */
+  paths?: string[];
 }
 
 export interface InfisicalConfigModuleOptions {
@@ -105,12 +143,17 @@ export interface InfisicalConfigModuleOptions {
    */
   expandSecretReferences?: boolean;
   /**
-   * Longest time the initial load may take before boot fails with a message saying what was slow.
+   * Longest time the first load from Infisical may take before boot moves on to the fallbacks (file cache,
+   * then `.env` files). A refused connection falls back at once.
    * @default 10000
    */
   startupTimeoutMs?: number;
   /** How loaded values are kept current (TTL, schedule, retries, mass-deletion guard). */
   refresh?: InfisicalRefreshOptions;
+  /** Encrypted file cache of the last good values (on when a key is given). */
+  fileCache?: InfisicalFileCacheOptions;
+  /** `.env` files as the last fallback at boot (off in production unless enabled). */
+  dotenvFallback?: InfisicalDotenvFallbackOptions;
 }
 
 /** Options of the module itself, given next to the Infisical options in `forRoot`/`forRootAsync`. */

@@ -5,11 +5,11 @@ import { INFISICAL_CONFIG_OPTIONS, INFISICAL_SDK_FACTORY } from './infisical-con
 import { INFISICAL_CONFIG_MODULE_OPTIONS } from './infisical-config.module-definition.js';
 import type { InfisicalConfigModuleOptions } from './infisical-config.options.js';
 import { InfisicalConfigService } from './infisical-config.service.js';
-import { InfisicalLoadError } from './errors/infisical-load.error.js';
-import { LOADED, STARTUP_TIMEOUT } from './infisical-config.messages.js';
+import { SnapshotFileCache } from './cache/snapshot-file.cache.js';
+import { LOADED } from './infisical-config.messages.js';
+import { BootLoader } from './loader/boot.loader.js';
 import { SecretsLoader } from './loader/secrets.loader.js';
 import type { SecretsReadySignal } from './loader/secrets-ready.signal.js';
-import { withTimeout } from './loader/with-timeout.util.js';
 import { resolveInfisicalOptions } from './options/resolve-options.js';
 import type { ResolvedInfisicalOptions } from './options/resolved-options.interface.js';
 import { RefreshCoordinator } from './refresh/refresh.coordinator.js';
@@ -39,13 +39,11 @@ async function failingSignal<T>(signal: SecretsReadySignal, step: () => T | Prom
   }
 }
 
-/** The first load, bounded; releases `ConfigService` once `process.env` holds the values too. */
-async function loadFirstSnapshot(loader: SecretsLoader, options: ResolvedInfisicalOptions, env: ProcessEnvWriter, signal: SecretsReadySignal) {
-  const timeoutError = () =>
-    new InfisicalLoadError(STARTUP_TIMEOUT(options.startupTimeoutMs, options.siteUrl), 'startup', undefined, 'startup timeout');
-  const snapshot = await withTimeout(loader.load(), options.startupTimeoutMs, timeoutError);
+/** The first load (bounded, with fallbacks); releases `ConfigService` once `process.env` holds the values too. */
+async function loadFirstSnapshot(bootLoader: BootLoader, options: ResolvedInfisicalOptions, env: ProcessEnvWriter, signal: SecretsReadySignal) {
+  const snapshot = await bootLoader.load();
   env.writeAll(snapshot.values);
-  logger.log(LOADED(snapshot.size, describeScopes(options), snapshot.latencyMs));
+  if (snapshot.source === 'infisical') logger.log(LOADED(snapshot.size, describeScopes(options), snapshot.latencyMs));
   signal.ready(snapshot.values);
   return new SnapshotStore(snapshot);
 }
@@ -82,10 +80,15 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
       useFactory: (options: ResolvedInfisicalOptions) => new ProcessEnvWriter(options.processEnv),
     },
     {
+      provide: SnapshotFileCache,
+      inject: [INFISICAL_CONFIG_OPTIONS],
+      useFactory: (options: ResolvedInfisicalOptions) => new SnapshotFileCache(options),
+    },
+    {
       provide: SnapshotStore,
-      inject: [SecretsLoader, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter],
-      useFactory: (loader: SecretsLoader, options: ResolvedInfisicalOptions, env: ProcessEnvWriter) =>
-        failingSignal(signal, () => loadFirstSnapshot(loader, options, env, signal)),
+      inject: [SecretsLoader, SnapshotFileCache, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter],
+      useFactory: (loader: SecretsLoader, fileCache: SnapshotFileCache, options: ResolvedInfisicalOptions, env: ProcessEnvWriter) =>
+        failingSignal(signal, () => loadFirstSnapshot(new BootLoader(loader, fileCache, options), options, env, signal)),
     },
     { provide: RefreshState, useFactory: () => new RefreshState() },
     {
@@ -96,9 +99,15 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
     },
     {
       provide: RefreshCoordinator,
-      inject: [SecretsLoader, SnapshotStore, RefreshState, ConfigServicePublisher, INFISICAL_CONFIG_OPTIONS],
-      useFactory: (loader: SecretsLoader, store: SnapshotStore, state: RefreshState, publisher: ConfigServicePublisher, options: ResolvedInfisicalOptions) =>
-        new RefreshCoordinator(loader, store, state, publisher, options),
+      inject: [SecretsLoader, SnapshotStore, RefreshState, ConfigServicePublisher, SnapshotFileCache, INFISICAL_CONFIG_OPTIONS],
+      useFactory: (
+        loader: SecretsLoader,
+        store: SnapshotStore,
+        state: RefreshState,
+        publisher: ConfigServicePublisher,
+        fileCache: SnapshotFileCache,
+        options: ResolvedInfisicalOptions,
+      ) => new RefreshCoordinator(loader, store, state, publisher, fileCache, options),
     },
     {
       provide: ContentFingerprinter,

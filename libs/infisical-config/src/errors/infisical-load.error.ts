@@ -15,8 +15,12 @@ export class InfisicalLoadError extends Error {
     readonly status: number | undefined,
     /** The cause in a few words (status and server message), for status() and health; no values. */
     readonly reason: string = message,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterMs?: number },
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
+
+  /** How long the server asked to wait before trying again (429), when it said so. */
+  readonly retryAfterMs: number | undefined;
 }

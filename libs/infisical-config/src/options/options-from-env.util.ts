@@ -1,4 +1,4 @@
-import { BOOTSTRAP_VARIABLES } from '../infisical-config.constants.js';
+import { BOOTSTRAP_VARIABLES, CACHE_KEY_VARIABLE } from '../infisical-config.constants.js';
 import type { InfisicalConfigModuleOptions } from '../infisical-config.options.js';
 import { InfisicalConfigOptionsError } from '../errors/infisical-config-options.error.js';
 import { findOptionProblems } from './resolve-options.js';
@@ -13,7 +13,8 @@ const processEnvReader: EnvReader = { get: (key) => process.env[key] };
 /**
  * Builds module options from the five bootstrap variables (`INFISICAL_SITE_URL`, `INFISICAL_PROJECT_ID`,
  * `INFISICAL_ENVIRONMENT`, `INFISICAL_CLIENT_ID`, `INFISICAL_CLIENT_SECRET`), with one scope: the root
- * folder of that environment. Spread the result to add scopes or change defaults.
+ * folder of that environment. Spread the result to add scopes or change defaults. When
+ * `INFISICAL_CACHE_KEY` is set, the encrypted file cache is on with that key.
  *
  * Throws one {@link InfisicalConfigOptionsError} naming every missing or invalid variable.
  */
@@ -25,7 +26,9 @@ export function infisicalOptionsFromEnv(env: EnvReader = processEnvReader): Infi
     scopes: [{ environment: read(BOOTSTRAP_VARIABLES.environment) }],
     auth: { clientId: read(BOOTSTRAP_VARIABLES.clientId), clientSecret: env.get(BOOTSTRAP_VARIABLES.clientSecret) ?? '' },
   };
-  const problems = findOptionProblems(options, BOOTSTRAP_VARIABLES);
+  const cacheKey = read(CACHE_KEY_VARIABLE);
+  if (cacheKey) options.fileCache = { key: cacheKey };
+  const problems = findOptionProblems(options, { ...BOOTSTRAP_VARIABLES, cacheKey: CACHE_KEY_VARIABLE });
   if (problems.length > 0) throw new InfisicalConfigOptionsError(problems);
   return options;
 }

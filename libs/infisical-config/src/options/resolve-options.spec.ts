@@ -22,6 +22,7 @@ describe('resolveInfisicalOptions', () => {
       refresh: {
         enabled: true,
         ttlMs: 300_000,
+        timeoutMs: 10_000,
         refreshAt: 0.8,
         jitter: 0.1,
         retryBaseMs: 2_000,
@@ -29,7 +30,18 @@ describe('resolveInfisicalOptions', () => {
         maxRemovedShare: 0.5,
         acceptMassDeletion: false,
       },
+      fileCache: undefined,
+      dotenvFallback: { enabled: true, paths: ['.env.local', '.env'] },
     });
+  });
+
+  it('turns the .env fallback off in production unless enabled, and resolves the cache file', () => {
+    expect(resolveInfisicalOptions(valid, { NODE_ENV: 'production' }).dotenvFallback.enabled).toBe(false);
+    expect(resolveInfisicalOptions({ ...valid, dotenvFallback: { enabled: true } }, { NODE_ENV: 'production' }).dotenvFallback.enabled).toBe(true);
+    const key = Buffer.alloc(32, 7).toString('base64');
+    const resolved = resolveInfisicalOptions({ ...valid, fileCache: { key, path: 'cache/s.enc' } });
+    expect(resolved.fileCache).toEqual({ key: Buffer.alloc(32, 7), path: expect.stringMatching(/^\/.*cache\/s\.enc$/), maxAgeMs: 604_800_000 });
+    expect(() => resolveInfisicalOptions({ ...valid, fileCache: { key: `short-${SECRET}` } })).toThrow(/fileCache.key: Invalid file cache key/);
   });
 
   it.each([

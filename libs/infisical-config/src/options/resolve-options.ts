@@ -1,5 +1,14 @@
 import { DEFAULTS } from '../infisical-config.constants.js';
-import type { InfisicalConfigModuleOptions, InfisicalRefreshOptions, InfisicalScope, ProcessEnvMode } from '../infisical-config.options.js';
+import { resolve } from 'node:path';
+import { parseCacheKey } from '../cache/cache-key.util.js';
+import type {
+  InfisicalConfigModuleOptions,
+  InfisicalDotenvFallbackOptions,
+  InfisicalFileCacheOptions,
+  InfisicalRefreshOptions,
+  InfisicalScope,
+  ProcessEnvMode,
+} from '../infisical-config.options.js';
 import { InfisicalConfigOptionsError } from '../errors/infisical-config-options.error.js';
 import type { ResolvedInfisicalOptions } from './resolved-options.interface.js';
 
@@ -12,6 +21,7 @@ export interface OptionLabels {
   environment: string;
   clientId: string;
   clientSecret: string;
+  cacheKey: string;
 }
 
 const FIELD_LABELS: OptionLabels = {
@@ -20,6 +30,7 @@ const FIELD_LABELS: OptionLabels = {
   environment: 'scopes[0].environment',
   clientId: 'auth.clientId',
   clientSecret: 'auth.clientSecret',
+  cacheKey: 'fileCache.key',
 };
 
 const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === '';
@@ -62,7 +73,7 @@ function refreshProblems(refresh: InfisicalRefreshOptions | undefined): string[]
   if (refresh === undefined) return [];
   if (typeof refresh !== 'object' || refresh === null) return ['refresh must be an object'];
   const problems: string[] = [];
-  for (const field of ['ttlMs', 'retryBaseMs', 'retryMaxMs'] as const) {
+  for (const field of ['ttlMs', 'timeoutMs', 'retryBaseMs', 'retryMaxMs'] as const) {
     if (refresh[field] !== undefined && !isPositive(refresh[field])) problems.push(`refresh.${field} must be a positive number of milliseconds`);
   }
   if (refresh.refreshAt !== undefined && !(isShare(refresh.refreshAt) && refresh.refreshAt > 0)) {
@@ -71,6 +82,26 @@ function refreshProblems(refresh: InfisicalRefreshOptions | undefined): string[]
   if (refresh.jitter !== undefined && !(isShare(refresh.jitter) && refresh.jitter < 1)) problems.push('refresh.jitter must be between 0 and 1 (excluded), e.g. 0.1');
   if (refresh.maxRemovedShare !== undefined && !isShare(refresh.maxRemovedShare)) problems.push('refresh.maxRemovedShare must be between 0 and 1, e.g. 0.5');
   return problems;
+}
+
+function fileCacheProblems(fileCache: InfisicalFileCacheOptions | undefined, keyLabel: string): string[] {
+  if (fileCache === undefined) return [];
+  const problems: string[] = [];
+  if (fileCache.key !== undefined) {
+    try {
+      parseCacheKey(fileCache.key);
+    } catch (error) {
+      problems.push(`${keyLabel}: ${(error as Error).message}`);
+    }
+  }
+  if (fileCache.path !== undefined && isBlank(fileCache.path)) problems.push('fileCache.path must be a file path');
+  if (fileCache.maxAgeMs !== undefined && !isPositive(fileCache.maxAgeMs)) problems.push('fileCache.maxAgeMs must be a positive number of milliseconds');
+  return problems;
+}
+
+function dotenvProblems(dotenv: InfisicalDotenvFallbackOptions | undefined): string[] {
+  if (dotenv?.paths === undefined) return [];
+  return Array.isArray(dotenv.paths) && dotenv.paths.every((path) => !isBlank(path)) ? [] : ['dotenvFallback.paths must be a list of file paths'];
 }
 
 /** Every problem of the options, as messages that say how to fix them; never includes the client secret. */
@@ -88,7 +119,7 @@ export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions
   }
   const timeout = options.startupTimeoutMs;
   if (timeout !== undefined && !isPositive(timeout)) problems.push('startupTimeoutMs must be a positive number of milliseconds');
-  problems.push(...refreshProblems(options.refresh));
+  problems.push(...refreshProblems(options.refresh), ...fileCacheProblems(options.fileCache, labels.cacheKey), ...dotenvProblems(options.dotenvFallback));
   return problems;
 }
 
@@ -103,7 +134,7 @@ function normalizePath(path: string): string {
 }
 
 /** Applies defaults and validates, once; throws one error that lists every problem. */
-export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions): ResolvedInfisicalOptions {
+export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, env: NodeJS.ProcessEnv = process.env): ResolvedInfisicalOptions {
   const problems = findOptionProblems(options);
   if (problems.length > 0) throw new InfisicalConfigOptionsError(problems);
   return Object.freeze({
@@ -124,5 +155,16 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions): 
     expandSecretReferences: options.expandSecretReferences ?? DEFAULTS.expandSecretReferences,
     startupTimeoutMs: options.startupTimeoutMs ?? DEFAULTS.startupTimeoutMs,
     refresh: Object.freeze({ ...DEFAULTS.refresh, ...definedFields(options.refresh ?? {}) }),
+    fileCache: options.fileCache?.key
+      ? Object.freeze({
+          key: parseCacheKey(options.fileCache.key),
+          path: resolve(options.fileCache.path ?? DEFAULTS.fileCache.path),
+          maxAgeMs: options.fileCache.maxAgeMs ?? DEFAULTS.fileCache.maxAgeMs,
+        })
+      : undefined,
+    dotenvFallback: Object.freeze({
+      enabled: options.dotenvFallback?.enabled ?? env.NODE_ENV !== 'production',
+      paths: Object.freeze([...(options.dotenvFallback?.paths ?? DEFAULTS.dotenvPaths)]),
+    }),
   });
 }

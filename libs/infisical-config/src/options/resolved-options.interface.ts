@@ -11,4 +11,7 @@ export interface ResolvedInfisicalOptions {
   readonly expandSecretReferences: boolean;
   readonly startupTimeoutMs: number;
   readonly refresh: Readonly<Required<InfisicalRefreshOptions>>;
+  /** Undefined when no key is given. */
+  readonly fileCache: { readonly key: Buffer; readonly path: string; readonly maxAgeMs: number } | undefined;
+  readonly dotenvFallback: { readonly enabled: boolean; readonly paths: readonly string[] };
 }

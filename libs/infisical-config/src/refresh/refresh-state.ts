@@ -5,6 +5,8 @@ export interface RefreshProblem {
   readonly reason: string;
   readonly status?: number;
   readonly at: Date;
+  /** What the server asked to wait (429). */
+  readonly retryAfterMs?: number;
 }
 
 /** The outcome history of refreshes that status() reports. */
@@ -20,7 +22,7 @@ export class RefreshState {
 
   failed(error: InfisicalLoadError, at: Date): void {
     this.consecutiveFailures += 1;
-    this.lastError = { reason: error.reason, status: error.status, at };
+    this.lastError = { reason: error.reason, status: error.status, at, retryAfterMs: error.retryAfterMs };
   }
 
   refused(reason: string, at: Date): void {

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { InfisicalLoadError } from '../errors/infisical-load.error.js';
-import { REFRESH_APPLIED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_UNCHANGED } from '../infisical-config.messages.js';
+import type { SnapshotFileCache } from '../cache/snapshot-file.cache.js';
+import { RECOVERED, REFRESH_APPLIED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_TIMEOUT, REFRESH_UNCHANGED } from '../infisical-config.messages.js';
+import { withTimeout } from '../loader/with-timeout.util.js';
 import type { SecretsLoader } from '../loader/secrets.loader.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import type { ConfigServicePublisher } from '../snapshot/config-service.publisher.js';
@@ -32,6 +34,7 @@ export class RefreshCoordinator {
     private readonly store: SnapshotStore,
     private readonly state: RefreshState,
     private readonly publisher: ConfigServicePublisher,
+    private readonly fileCache: SnapshotFileCache,
     private readonly options: ResolvedInfisicalOptions,
   ) {}
 
@@ -49,7 +52,10 @@ export class RefreshCoordinator {
     const started = performance.now();
     let next;
     try {
-      next = await this.loader.load();
+      // A late answer after the timeout is dropped: it can never overwrite what a later refresh applied.
+      const { timeoutMs } = this.options.refresh;
+      const timeoutError = () => new InfisicalLoadError(REFRESH_TIMEOUT(timeoutMs), 'list secrets', undefined, REFRESH_TIMEOUT(timeoutMs));
+      next = await withTimeout(this.loader.load(), timeoutMs, timeoutError);
     } catch (error) {
       const loadError = error instanceof InfisicalLoadError ? error : toLoadError('list secrets', error, this.options);
       this.state.failed(loadError, new Date());
@@ -60,7 +66,9 @@ export class RefreshCoordinator {
     const previous = this.store.snapshot;
     const diff = diffSnapshots(previous, next);
     const { acceptMassDeletion, maxRemovedShare } = this.options.refresh;
-    const refusal = acceptMassDeletion ? undefined : massDeletionRefusal(diff, previous.size, maxRemovedShare);
+    // The guard protects live values from a bad answer; a fallback's extra keys are expected to go.
+    const recovering = previous.source !== 'infisical';
+    const refusal = acceptMassDeletion || recovering ? undefined : massDeletionRefusal(diff, previous.size, maxRemovedShare);
     if (refusal) {
       this.state.refused(refusal, new Date());
       logger.warn(REFRESH_REFUSED(refusal));
@@ -69,6 +77,8 @@ export class RefreshCoordinator {
 
     this.store.swap(next); // also when unchanged: the values are now fresh
     this.state.succeeded();
+    await this.fileCache.save(next);
+    if (recovering) logger.log(RECOVERED(previous.source === 'dotenv' ? '.env files' : 'file cache'));
     if (isEmptyDiff(diff)) {
       logger.debug(REFRESH_UNCHANGED(next.size, next.latencyMs));
       return { status: 'unchanged' };

@@ -58,8 +58,10 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationSh
   private async refreshTick(): Promise<void> {
     const outcome = await this.coordinator.refresh();
     const { retryBaseMs, retryMaxMs } = this.options.refresh;
-    const failed = outcome.status === 'failed';
-    this.scheduleRefresh(failed ? retryDelay(this.state.consecutiveFailures, retryBaseMs, retryMaxMs) : this.regularDelay());
+    if (outcome.status !== 'failed') return this.scheduleRefresh(this.regularDelay());
+    // A rate-limited client waits what the server asked for, never a burst of retries.
+    const asked = this.state.lastError?.retryAfterMs ?? 0;
+    this.scheduleRefresh(Math.max(asked, retryDelay(this.state.consecutiveFailures, retryBaseMs, retryMaxMs)));
   }
 
   private scheduleTokenRenewal(): void {

@@ -6,6 +6,8 @@ export class InfisicalHttpError extends Error {
     readonly status: number,
     /** The server's `message`, which never carries a secret value. */
     readonly serverMessage: string,
+    /** From a `retry-after` header (429), in ms. */
+    readonly retryAfterMs?: number,
   ) {
     super(`HTTP ${status} ${serverMessage}`);
   }

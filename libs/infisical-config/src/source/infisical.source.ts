@@ -81,7 +81,7 @@ export class InfisicalSource {
       this.throttle.succeeded();
     } catch (error) {
       const loadError = toLoadError('login', error, this.options);
-      this.throttle.failed(loadError, this.now());
+      if (loadError.status !== undefined) this.throttle.failed(loadError, this.now(), loadError.retryAfterMs);
       throw loadError;
     }
   }

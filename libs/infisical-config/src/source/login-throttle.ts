@@ -1,5 +1,6 @@
-// Infisical locks an identity out for minutes after 3 failed logins within 30 s. After a failure the next
-// attempt waits 15 s, then 30 s, ... up to 5 min, so no two retries fall inside one lockout window.
+// Infisical locks an identity out for minutes after 3 failed logins within 30 s. After a refused login the
+// next attempt waits 15 s, then 30 s, ... up to 5 min, so no two retries fall inside one lockout window.
+// Network failures are not counted: they cannot lock anyone out, and recovery should be quick.
 const FIRST_WAIT_MS = 15_000;
 const MAX_WAIT_MS = 300_000;
 
@@ -14,10 +15,11 @@ export class LoginThrottle {
     return now < this.notBefore ? this.lastFailure : undefined;
   }
 
-  failed(error: unknown, now: number): void {
+  /** `minWaitMs`: what the server asked for (a 429's retry-after), when longer than the backoff. */
+  failed(error: unknown, now: number, minWaitMs = 0): void {
     this.failures += 1;
     this.lastFailure = error;
-    this.notBefore = now + Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** (this.failures - 1));
+    this.notBefore = now + Math.max(minWaitMs, Math.min(MAX_WAIT_MS, FIRST_WAIT_MS * 2 ** (this.failures - 1)));
   }
 
   succeeded(): void {

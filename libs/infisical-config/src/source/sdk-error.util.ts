@@ -3,6 +3,8 @@ import { LOAD_FAILED } from '../infisical-config.messages.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import { InfisicalHttpError } from './infisical-http.error.js';
 
+const RATE_LIMIT_WINDOW_MS = 60_000;
+
 // The SDK formats HTTP errors as "[URL=…] [Method=…] [StatusCode=…] <server message>". The URL carries the
 // query string, so only the status and the server's message are kept.
 const SDK_REQUEST_ERROR = /\[StatusCode=(\d{3})\]\s*([\s\S]*)$/;
@@ -38,5 +40,7 @@ function remedyFor(step: InfisicalLoadStep, status: number | undefined): string 
 export function toLoadError(step: InfisicalLoadStep, error: unknown, options: ResolvedInfisicalOptions): InfisicalLoadError {
   const { status, reason } = describeSdkFailure(error);
   const message = LOAD_FAILED(options.siteUrl, options.projectId, step, reason, remedyFor(step, status));
-  return new InfisicalLoadError(message, step, status, reason);
+  // The SDK hides a 429's retry-after; Infisical's window is a fixed minute ("try again in 1 minute").
+  const retryAfterMs = error instanceof InfisicalHttpError && error.retryAfterMs ? error.retryAfterMs : status === 429 ? RATE_LIMIT_WINDOW_MS : undefined;
+  return new InfisicalLoadError(message, step, status, reason, { retryAfterMs });
 }

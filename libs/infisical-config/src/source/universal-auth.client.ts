@@ -30,13 +30,21 @@ export class UniversalAuthClient {
     const parsed = parseJson(text) as Partial<IssuedToken> & { message?: unknown };
     if (!reply.ok) {
       const message = typeof parsed?.message === 'string' ? parsed.message : reply.statusText || 'no message';
-      throw new InfisicalHttpError(reply.status, message);
+      throw new InfisicalHttpError(reply.status, message, retryAfterMs(reply.headers.get('retry-after')));
     }
     if (typeof parsed?.accessToken !== 'string' || typeof parsed.expiresIn !== 'number') {
       throw new InfisicalHttpError(reply.status, 'the reply is not an Infisical access token');
     }
     return { accessToken: parsed.accessToken, expiresIn: parsed.expiresIn, accessTokenMaxTTL: Number(parsed.accessTokenMaxTTL ?? 0) };
   }
+}
+
+/** `retry-after` in seconds (Infisical's form) or as an HTTP date. */
+function retryAfterMs(header: string | null): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(header) - Date.now();
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
 }
 
 function parseJson(text: string): unknown {

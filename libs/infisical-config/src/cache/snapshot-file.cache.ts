@@ -1,0 +1,57 @@
+import { Logger } from '@nestjs/common';
+import { InfisicalCacheError } from '../errors/infisical-cache.error.js';
+import { CACHE_WRITE_FAILED } from '../infisical-config.messages.js';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
+import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
+import { EncryptedFileCache } from './encrypted-file.cache.js';
+
+const logger = new Logger('InfisicalConfig');
+
+/** Result of reading the cache as a fallback: a snapshot, or why there is none. */
+export type CachedSnapshot = { snapshot: SecretsSnapshot } | { reason: string };
+
+/**
+ * The file cache as the loader sees it: save every good Infisical snapshot, read one back at boot.
+ * Off (no key) it saves nothing and reads nothing. Saving never fails a load.
+ */
+export class SnapshotFileCache {
+  private readonly cache: EncryptedFileCache | undefined;
+  private failing = false;
+
+  constructor(options: ResolvedInfisicalOptions, now: () => number = Date.now) {
+    const settings = options.fileCache;
+    this.cache = settings
+      ? new EncryptedFileCache({
+          filePath: settings.path,
+          key: settings.key,
+          maxAgeMs: settings.maxAgeMs,
+          binding: { siteUrl: options.siteUrl, projectId: options.projectId, scopes: options.scopes },
+          now,
+        })
+      : undefined;
+  }
+
+  get enabled(): boolean {
+    return this.cache !== undefined;
+  }
+
+  async save(snapshot: SecretsSnapshot): Promise<void> {
+    if (!this.cache || snapshot.source !== 'infisical') return;
+    try {
+      await this.cache.write(snapshot.values);
+      this.failing = false;
+    } catch (error) {
+      // One warning per failure streak: a broken disk must not flood the log on every refresh.
+      if (!this.failing) logger.warn(CACHE_WRITE_FAILED(error instanceof InfisicalCacheError ? error.message : String(error)));
+      this.failing = true;
+    }
+  }
+
+  async load(): Promise<CachedSnapshot> {
+    if (!this.cache) return { reason: 'no file cache configured (set fileCache.key, e.g. from INFISICAL_CACHE_KEY)' };
+    const started = performance.now();
+    const read = await this.cache.read();
+    if (!read.ok) return { reason: read.reason };
+    return { snapshot: new SecretsSnapshot(read.values, 'file-cache', read.writtenAt, Math.round(performance.now() - started)) };
+  }
+}
