@@ -47,7 +47,7 @@ export class E2eHarness {
   }
 
   async boot(imports: Array<Type | DynamicModule>): Promise<INestApplication> {
-    const moduleRef = await Test.createTestingModule({ imports }).compile();
+    const moduleRef = await Test.createTestingModule({ imports }).setLogger(this.logs).compile();
     const app = moduleRef.createNestApplication({ logger: this.logs });
     this.apps.push(app);
     await app.init();

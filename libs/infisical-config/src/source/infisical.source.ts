@@ -50,7 +50,9 @@ export class InfisicalSource {
     private readonly now: () => number = Date.now,
   ) {
     this.sdk = createSdk(options.siteUrl);
-    this.auth = new UniversalAuthClient(options.siteUrl, DEFAULTS.requestTimeoutMs);
+    // No auth request outlives the deadline of the load it serves; a stuck login would block later ones.
+    const authTimeoutMs = Math.min(DEFAULTS.requestTimeoutMs, options.startupTimeoutMs, options.refresh.timeoutMs);
+    this.auth = new UniversalAuthClient(options.siteUrl, authTimeoutMs);
   }
 
   /** When the current token should be renewed, if there is one. */
