@@ -6,7 +6,8 @@ import { startDevInfisicalIfUnconfigured } from './dev-infisical.js';
 
 async function bootstrap() {
   const devInfisical = await startDevInfisicalIfUnconfigured();
-  const app = await NestFactory.create(AppModule);
+  // abortOnError: false, so a failed boot ends with its message and exit code 1 rather than an abort.
+  const app = await NestFactory.create(AppModule, { abortOnError: false });
   app.enableShutdownHooks();
   // The local server goes down after the app's HTTP server, when nothing talks to it any more.
   if (devInfisical) app.getHttpServer().once('close', () => void devInfisical.close());
@@ -15,4 +16,8 @@ async function bootstrap() {
   new Logger('Bootstrap').log(`Demo server listening on http://localhost:${port} (GET /health, GET /secrets/check)`);
 }
 
-void bootstrap();
+bootstrap().catch(() => {
+  // Nest has logged the error, which says what failed and what to configure (never a secret value).
+  new Logger('Bootstrap').error('Boot failed: see the error above. Exiting with code 1.');
+  process.exit(1);
+});
