@@ -27,6 +27,7 @@ export const DEFAULTS = {
   expandSecretReferences: true,
   processEnv: 'override',
   startupTimeoutMs: 10_000,
+  routineLogLevel: 'debug',
   /** Per request the library makes itself (login, renew), like the SDK's own timeout. */
   requestTimeoutMs: 10_000,
   optionsTimeoutMs: 10_000,

@@ -20,17 +20,8 @@ export const LOAD_FAILED = (siteUrl: string, projectId: string, step: string, ca
   `InfisicalConfigModule: could not load secrets from ${siteUrl} (project ${projectId}): ${step} failed: ` +
   `${cause}. ${remedy}`;
 
-export const LOADED = (count: number, scopes: string, latencyMs: number) =>
-  `Loaded ${count} secret${count === 1 ? '' : 's'} from Infisical (${scopes}) in ${latencyMs} ms`;
-
 export const MISSING_KEY = (key: string) =>
   `Configuration key "${key}" is not set in Infisical (nor by the fallback in use).`;
-
-export const REFRESH_APPLIED = (added: number, changed: number, removed: number, latencyMs: number) =>
-  `Refreshed secrets from Infisical in ${latencyMs} ms: ${added} added, ${changed} changed, ${removed} removed`;
-
-export const REFRESH_UNCHANGED = (count: number, latencyMs: number) =>
-  `Refreshed ${count} secrets from Infisical in ${latencyMs} ms: nothing changed`;
 
 export const REFRESH_FAILED = (reason: string, latencyMs: number, failures: number) =>
   `Refresh from Infisical failed after ${latencyMs} ms (${failures} in a row): ${reason}. ` +

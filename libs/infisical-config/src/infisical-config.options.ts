@@ -150,6 +150,11 @@ export interface InfisicalConfigModuleOptions {
   startupTimeoutMs?: number;
   /** How loaded values are kept current (TTL, schedule, retries, mass-deletion guard). */
   refresh?: InfisicalRefreshOptions;
+  /**
+   * Level of the routine line a refresh that changed nothing writes (changes are always logged).
+   * @default 'debug', so a healthy app's log stays quiet
+   */
+  routineLogLevel?: 'log' | 'debug' | 'verbose';
   /** Encrypted file cache of the last good values (on when a key is given). */
   fileCache?: InfisicalFileCacheOptions;
   /** `.env` files as the last fallback at boot (off in production unless enabled). */

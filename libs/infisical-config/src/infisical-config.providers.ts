@@ -1,4 +1,4 @@
-import { Logger, type Provider } from '@nestjs/common';
+import type { Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { INFISICAL_CONFIG_OPTIONS, INFISICAL_SDK_FACTORY } from './infisical-config.constants.js';
@@ -6,7 +6,7 @@ import { INFISICAL_CONFIG_MODULE_OPTIONS } from './infisical-config.module-defin
 import type { InfisicalConfigModuleOptions } from './infisical-config.options.js';
 import { InfisicalConfigService } from './infisical-config.service.js';
 import { SnapshotFileCache } from './cache/snapshot-file.cache.js';
-import { LOADED } from './infisical-config.messages.js';
+import { LoadEventsLogger } from './logging/load-events.logger.js';
 import { BootLoader } from './loader/boot.loader.js';
 import { SecretsLoader } from './loader/secrets.loader.js';
 import type { SecretsReadySignal } from './loader/secrets-ready.signal.js';
@@ -22,13 +22,6 @@ import { SnapshotStore } from './snapshot/snapshot.store.js';
 import { createInfisicalSdk, type InfisicalSdkFactory } from './source/infisical-sdk.factory.js';
 import { InfisicalSource } from './source/infisical.source.js';
 
-const logger = new Logger('InfisicalConfig');
-
-function describeScopes(options: ResolvedInfisicalOptions): string {
-  const scopes = options.scopes.map((scope) => `${scope.environment}:${scope.secretPath}${scope.recursive ? '/**' : ''}`);
-  return `project ${options.projectId}, ${scopes.join(', ')}`;
-}
-
 /** Runs `step`, and lets `ConfigService` fail with the same error instead of waiting for values. */
 async function failingSignal<T>(signal: SecretsReadySignal, step: () => T | Promise<T>): Promise<T> {
   try {
@@ -40,10 +33,10 @@ async function failingSignal<T>(signal: SecretsReadySignal, step: () => T | Prom
 }
 
 /** The first load (bounded, with fallbacks); releases `ConfigService` once `process.env` holds the values too. */
-async function loadFirstSnapshot(bootLoader: BootLoader, options: ResolvedInfisicalOptions, env: ProcessEnvWriter, signal: SecretsReadySignal) {
+async function loadFirstSnapshot(bootLoader: BootLoader, log: LoadEventsLogger, env: ProcessEnvWriter, signal: SecretsReadySignal) {
   const snapshot = await bootLoader.load();
   env.writeAll(snapshot.values);
-  if (snapshot.source === 'infisical') logger.log(LOADED(snapshot.size, describeScopes(options), snapshot.latencyMs));
+  if (snapshot.source === 'infisical') log.loaded(snapshot);
   signal.ready(snapshot.values);
   return new SnapshotStore(snapshot);
 }
@@ -85,10 +78,15 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
       useFactory: (options: ResolvedInfisicalOptions) => new SnapshotFileCache(options),
     },
     {
+      provide: LoadEventsLogger,
+      inject: [INFISICAL_CONFIG_OPTIONS],
+      useFactory: (options: ResolvedInfisicalOptions) => new LoadEventsLogger(options),
+    },
+    {
       provide: SnapshotStore,
-      inject: [SecretsLoader, SnapshotFileCache, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter],
-      useFactory: (loader: SecretsLoader, fileCache: SnapshotFileCache, options: ResolvedInfisicalOptions, env: ProcessEnvWriter) =>
-        failingSignal(signal, () => loadFirstSnapshot(new BootLoader(loader, fileCache, options), options, env, signal)),
+      inject: [SecretsLoader, SnapshotFileCache, LoadEventsLogger, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter],
+      useFactory: (loader: SecretsLoader, fileCache: SnapshotFileCache, log: LoadEventsLogger, options: ResolvedInfisicalOptions, env: ProcessEnvWriter) =>
+        failingSignal(signal, () => loadFirstSnapshot(new BootLoader(loader, fileCache, log, options), log, env, signal)),
     },
     { provide: RefreshState, useFactory: () => new RefreshState() },
     {
@@ -99,15 +97,16 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
     },
     {
       provide: RefreshCoordinator,
-      inject: [SecretsLoader, SnapshotStore, RefreshState, ConfigServicePublisher, SnapshotFileCache, INFISICAL_CONFIG_OPTIONS],
+      inject: [SecretsLoader, SnapshotStore, RefreshState, ConfigServicePublisher, SnapshotFileCache, LoadEventsLogger, INFISICAL_CONFIG_OPTIONS],
       useFactory: (
         loader: SecretsLoader,
         store: SnapshotStore,
         state: RefreshState,
         publisher: ConfigServicePublisher,
         fileCache: SnapshotFileCache,
+        log: LoadEventsLogger,
         options: ResolvedInfisicalOptions,
-      ) => new RefreshCoordinator(loader, store, state, publisher, fileCache, options),
+      ) => new RefreshCoordinator(loader, store, state, publisher, fileCache, log, options),
     },
     {
       provide: ContentFingerprinter,

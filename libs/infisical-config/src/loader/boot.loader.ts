@@ -1,4 +1,3 @@
-import { Logger } from '@nestjs/common';
 import type { SnapshotFileCache } from '../cache/snapshot-file.cache.js';
 import { InfisicalLoadError } from '../errors/infisical-load.error.js';
 import { FALLBACK_SKIPPED, FALLBACK_USED, NOTHING_TO_SERVE, STARTUP_TIMEOUT } from '../infisical-config.messages.js';
@@ -6,10 +5,9 @@ import { readDotenvFiles } from '../fallback/dotenv-files.reader.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
 import { toLoadError } from '../source/sdk-error.util.js';
+import type { LoadEventsLogger } from '../logging/load-events.logger.js';
 import type { SecretsLoader } from './secrets.loader.js';
 import { withTimeout } from './with-timeout.util.js';
-
-const logger = new Logger('InfisicalConfig');
 
 const describeAge = (fetchedAt: Date, now: number) => ` written ${Math.round((now - fetchedAt.getTime()) / 60_000)} min ago`;
 
@@ -21,6 +19,7 @@ export class BootLoader {
   constructor(
     private readonly loader: SecretsLoader,
     private readonly fileCache: SnapshotFileCache,
+    private readonly log: LoadEventsLogger,
     private readonly options: ResolvedInfisicalOptions,
     private readonly production = process.env.NODE_ENV === 'production',
   ) {}
@@ -38,15 +37,15 @@ export class BootLoader {
     const attempts = [`Infisical: ${infisicalFailure.message.replace(/^InfisicalConfigModule: /, '')}`];
     const cached = await this.fileCache.load();
     if ('snapshot' in cached) {
-      logger.warn(FALLBACK_USED('file cache', cached.snapshot.size, infisicalFailure.reason, describeAge(cached.snapshot.fetchedAt, Date.now())));
+      this.log.warn(FALLBACK_USED('file cache', cached.snapshot.size, infisicalFailure.reason, describeAge(cached.snapshot.fetchedAt, Date.now())));
       return cached.snapshot;
     }
     attempts.push(`file cache: ${cached.reason}`);
-    if (this.fileCache.enabled) logger.warn(FALLBACK_SKIPPED('file cache', cached.reason));
+    if (this.fileCache.enabled) this.log.warn(FALLBACK_SKIPPED('file cache', cached.reason));
 
     const dotenv = await this.fromDotenv();
     if (dotenv instanceof SecretsSnapshot) {
-      logger.warn(FALLBACK_USED(`.env files (${this.options.dotenvFallback.paths.join(', ')})`, dotenv.size, infisicalFailure.reason, ''));
+      this.log.warn(FALLBACK_USED(`.env files (${this.options.dotenvFallback.paths.join(', ')})`, dotenv.size, infisicalFailure.reason, ''));
       return dotenv;
     }
     attempts.push(`.env files: ${dotenv}`);

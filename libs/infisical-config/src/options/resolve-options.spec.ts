@@ -19,6 +19,7 @@ describe('resolveInfisicalOptions', () => {
       processEnv: 'override',
       expandSecretReferences: true,
       startupTimeoutMs: 10_000,
+      routineLogLevel: 'debug',
       refresh: {
         enabled: true,
         ttlMs: 300_000,

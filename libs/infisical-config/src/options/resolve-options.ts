@@ -118,6 +118,9 @@ export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions
     problems.push(`processEnv must be one of ${PROCESS_ENV_MODES.join(', ')}`);
   }
   const timeout = options.startupTimeoutMs;
+  if (options.routineLogLevel !== undefined && !['log', 'debug', 'verbose'].includes(options.routineLogLevel)) {
+    problems.push('routineLogLevel must be one of log, debug, verbose');
+  }
   if (timeout !== undefined && !isPositive(timeout)) problems.push('startupTimeoutMs must be a positive number of milliseconds');
   problems.push(...refreshProblems(options.refresh), ...fileCacheProblems(options.fileCache, labels.cacheKey), ...dotenvProblems(options.dotenvFallback));
   return problems;
@@ -154,6 +157,7 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, e
     processEnv: options.processEnv ?? DEFAULTS.processEnv,
     expandSecretReferences: options.expandSecretReferences ?? DEFAULTS.expandSecretReferences,
     startupTimeoutMs: options.startupTimeoutMs ?? DEFAULTS.startupTimeoutMs,
+    routineLogLevel: options.routineLogLevel ?? DEFAULTS.routineLogLevel,
     refresh: Object.freeze({ ...DEFAULTS.refresh, ...definedFields(options.refresh ?? {}) }),
     fileCache: options.fileCache?.key
       ? Object.freeze({

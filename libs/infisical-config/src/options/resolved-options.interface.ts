@@ -10,6 +10,7 @@ export interface ResolvedInfisicalOptions {
   readonly processEnv: ProcessEnvMode;
   readonly expandSecretReferences: boolean;
   readonly startupTimeoutMs: number;
+  readonly routineLogLevel: 'log' | 'debug' | 'verbose';
   readonly refresh: Readonly<Required<InfisicalRefreshOptions>>;
   /** Undefined when no key is given. */
   readonly fileCache: { readonly key: Buffer; readonly path: string; readonly maxAgeMs: number } | undefined;

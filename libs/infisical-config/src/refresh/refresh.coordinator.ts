@@ -1,8 +1,8 @@
-import { Logger } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { InfisicalLoadError } from '../errors/infisical-load.error.js';
 import type { SnapshotFileCache } from '../cache/snapshot-file.cache.js';
-import { RECOVERED, REFRESH_APPLIED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_TIMEOUT, REFRESH_UNCHANGED } from '../infisical-config.messages.js';
+import { RECOVERED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_TIMEOUT } from '../infisical-config.messages.js';
+import type { LoadEventsLogger } from '../logging/load-events.logger.js';
 import { withTimeout } from '../loader/with-timeout.util.js';
 import type { SecretsLoader } from '../loader/secrets.loader.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
@@ -20,8 +20,6 @@ export type RefreshOutcome =
   | { readonly status: 'refused'; readonly reason: string }
   | { readonly status: 'failed'; readonly reason: string };
 
-const logger = new Logger('InfisicalConfig');
-
 /**
  * Runs refreshes: load, guard, swap, publish, announce. Single flight: the timer, a manual `refresh()` and
  * the webhook share the refresh in progress instead of starting another.
@@ -35,6 +33,7 @@ export class RefreshCoordinator {
     private readonly state: RefreshState,
     private readonly publisher: ConfigServicePublisher,
     private readonly fileCache: SnapshotFileCache,
+    private readonly log: LoadEventsLogger,
     private readonly options: ResolvedInfisicalOptions,
   ) {}
 
@@ -59,7 +58,7 @@ export class RefreshCoordinator {
     } catch (error) {
       const loadError = error instanceof InfisicalLoadError ? error : toLoadError('list secrets', error, this.options);
       this.state.failed(loadError, new Date());
-      logger.warn(REFRESH_FAILED(loadError.reason, Math.round(performance.now() - started), this.state.consecutiveFailures));
+      this.log.warn(REFRESH_FAILED(loadError.reason, Math.round(performance.now() - started), this.state.consecutiveFailures));
       return { status: 'failed', reason: loadError.reason };
     }
 
@@ -71,21 +70,21 @@ export class RefreshCoordinator {
     const refusal = acceptMassDeletion || recovering ? undefined : massDeletionRefusal(diff, previous.size, maxRemovedShare);
     if (refusal) {
       this.state.refused(refusal, new Date());
-      logger.warn(REFRESH_REFUSED(refusal));
+      this.log.warn(REFRESH_REFUSED(refusal));
       return { status: 'refused', reason: refusal };
     }
 
     this.store.swap(next); // also when unchanged: the values are now fresh
     this.state.succeeded();
     await this.fileCache.save(next);
-    if (recovering) logger.log(RECOVERED(previous.source === 'dotenv' ? '.env files' : 'file cache'));
+    if (recovering) this.log.info(RECOVERED(previous.source === 'dotenv' ? '.env files' : 'file cache'));
     if (isEmptyDiff(diff)) {
-      logger.debug(REFRESH_UNCHANGED(next.size, next.latencyMs));
+      this.log.refreshed(next, undefined);
       return { status: 'unchanged' };
     }
     this.publisher.publish(next, diff);
     this.store.announce({ ...diff, source: next.source, at: next.fetchedAt });
-    logger.log(REFRESH_APPLIED(diff.added.length, diff.changed.length, diff.removed.length, next.latencyMs));
+    this.log.refreshed(next, diff);
     return { status: 'applied', diff };
   }
 }
