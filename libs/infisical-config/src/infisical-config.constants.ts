@@ -7,6 +7,9 @@ export const INFISICAL_CONFIG_OPTIONS = Symbol('INFISICAL_CONFIG_OPTIONS');
  */
 export const INFISICAL_SDK_FACTORY = Symbol('INFISICAL_SDK_FACTORY');
 
+/** @internal Injection token of the metrics recorder (prom-client or nothing). */
+export const INFISICAL_METRICS = Symbol('INFISICAL_METRICS');
+
 /** The five environment variables that bootstrap the module. */
 export const BOOTSTRAP_VARIABLES = {
   siteUrl: 'INFISICAL_SITE_URL',
@@ -34,6 +37,7 @@ export const DEFAULTS = {
   isGlobal: true,
   fileCache: { path: '.infisical-cache/secrets.enc', maxAgeMs: 7 * 24 * 60 * 60 * 1000 },
   dotenvPaths: ['.env.local', '.env'],
+  metricsPrefix: 'infisical_config_',
   refresh: {
     enabled: true,
     ttlMs: 300_000,

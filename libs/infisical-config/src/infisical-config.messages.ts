@@ -31,8 +31,25 @@ export const REFRESH_REFUSED = (reason: string) =>
   `Refresh from Infisical not applied: ${reason}. Serving the last good values. ` +
   `If this is intended, set refresh.acceptMassDeletion (or raise refresh.maxRemovedShare).`;
 
+export const REFRESH_REFUSED_INVALID = (validation: string) =>
+  `Refresh from Infisical not applied: ${validation} Serving the last good values.`;
+
 export const TOKEN_RENEWAL_FAILED = (reason: string, retryInMs: number) =>
   `Could not renew or replace the Infisical access token: ${reason}. Next attempt in ${Math.round(retryInMs / 1000)} s.`;
+
+export const EMPTY_SCOPE = (environment: string, secretPath: string) =>
+  `scope ${environment}:${secretPath} returned no secrets (Infisical answers an unknown environment or path with an empty list)`;
+
+export const EMPTY_SCOPE_REMEDY =
+  'Check the environment slug (INFISICAL_ENVIRONMENT) and the secret path; if the folder is empty on purpose, set allowEmpty: true on that scope.';
+
+export const KEY_SKIPPED = (key: string, reason: string) => `Secret key ${key} skipped: ${reason}`;
+
+export const KEYS_OVERRIDDEN = (keys: readonly string[]) =>
+  `Keys defined in several scopes, the later scope wins (documented precedence): ${keys.join(', ')}`;
+
+export const VALUES_OVERSIZED = (keys: readonly string[]) =>
+  `Unusually large values (over 64 KiB) kept for: ${keys.join(', ')}. Check that they are meant to be configuration.`;
 
 export const TICK_FAILED = (job: string, reason: string) => `Unexpected failure in ${job}: ${reason}`;
 
@@ -54,3 +71,7 @@ export const NOTHING_TO_SERVE = (attempts: readonly string[], production: boolea
   (production ? `, or dotenvFallback.enabled: true (off by default in production).` : `, or a .env file.`);
 
 export const RECOVERED = (previous: string) => `Infisical is reachable again: switched from the ${previous} to live values`;
+
+export const METRICS_UNAVAILABLE =
+  'Metrics are off: prom-client is not installed. Run `npm install prom-client` to enable them ' +
+  '(or set metrics.enabled: false to silence this).';

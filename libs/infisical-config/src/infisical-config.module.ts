@@ -12,6 +12,7 @@ import type { InfisicalConfigModuleExtras } from './infisical-config.options.js'
 import { InfisicalConfigService } from './infisical-config.service.js';
 import { createInfisicalConfigProviders } from './infisical-config.providers.js';
 import { SecretsReadySignal } from './loader/secrets-ready.signal.js';
+import { TypedInfisicalConfig } from './validation/typed-config.js';
 
 /**
  * Resolves the user's options. It also holds a bootstrap `ConfigService` that reads only `.env` files and
@@ -63,7 +64,7 @@ export class InfisicalConfigModule {
         ScheduleModule.forRoot(),
       ],
       providers: createInfisicalConfigProviders(signal),
-      exports: [InfisicalConfigService, ConfigModule],
+      exports: [InfisicalConfigService, TypedInfisicalConfig, ConfigModule],
     };
   }
 }

@@ -19,6 +19,12 @@ export interface InfisicalScope {
    * @default true
    */
   includeImports?: boolean;
+  /**
+   * Accept a scope that comes back empty at boot. Infisical answers an unknown environment or path with
+   * an empty list, not an error, so an empty scope fails the load unless it is empty on purpose.
+   * @default false
+   */
+  allowEmpty?: boolean;
 }
 
 /**
@@ -85,6 +91,25 @@ export interface InfisicalRefreshOptions {
    * @default false
    */
   acceptMassDeletion?: boolean;
+}
+
+/** Prometheus metrics (prom-client is an optional peer dependency). */
+export interface InfisicalMetricsOptions {
+  /**
+   * On when prom-client is installed; `true` makes its absence a boot error, `false` turns metrics off.
+   * @default on if prom-client can be imported
+   */
+  enabled?: boolean;
+  /**
+   * Prefix of every metric name.
+   * @default 'infisical_config_'
+   */
+  prefix?: string;
+  /**
+   * The prom-client `Registry` to register on.
+   * @default prom-client's global `register`
+   */
+  registry?: unknown;
 }
 
 /** The encrypted file cache of the last good values, used at boot when Infisical cannot be reached. */
@@ -155,6 +180,15 @@ export interface InfisicalConfigModuleOptions {
    * @default 'debug', so a healthy app's log stays quiet
    */
   routineLogLevel?: 'log' | 'debug' | 'verbose';
+  /**
+   * A class with class-validator decorators (install class-validator and class-transformer). The loaded
+   * values, from Infisical or a fallback, must pass it at boot (else boot fails listing every bad key) and
+   * on every refresh (else the refresh is refused and the last good values stay). Inject the typed result
+   * with `@InjectInfisicalConfig()` as `TypedInfisicalConfig<YourSchema>`.
+   */
+  schema?: new () => object;
+  /** Prometheus metrics through prom-client (an optional peer dependency). */
+  metrics?: InfisicalMetricsOptions;
   /** Encrypted file cache of the last good values (on when a key is given). */
   fileCache?: InfisicalFileCacheOptions;
   /** `.env` files as the last fallback at boot (off in production unless enabled). */

@@ -1,7 +1,9 @@
 import type { Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { INFISICAL_CONFIG_OPTIONS, INFISICAL_SDK_FACTORY } from './infisical-config.constants.js';
+import { INFISICAL_CONFIG_OPTIONS, INFISICAL_METRICS, INFISICAL_SDK_FACTORY } from './infisical-config.constants.js';
+import { createMetrics } from './metrics/create-metrics.js';
+import type { InfisicalMetrics } from './metrics/infisical-metrics.js';
 import { INFISICAL_CONFIG_MODULE_OPTIONS } from './infisical-config.module-definition.js';
 import type { InfisicalConfigModuleOptions } from './infisical-config.options.js';
 import { InfisicalConfigService } from './infisical-config.service.js';
@@ -19,6 +21,8 @@ import { ConfigServicePublisher } from './snapshot/config-service.publisher.js';
 import { ContentFingerprinter } from './snapshot/content-fingerprint.js';
 import { ProcessEnvWriter } from './snapshot/process-env.writer.js';
 import { SnapshotStore } from './snapshot/snapshot.store.js';
+import { SchemaGate } from './validation/schema.gate.js';
+import { TypedInfisicalConfig } from './validation/typed-config.js';
 import { createInfisicalSdk, type InfisicalSdkFactory } from './source/infisical-sdk.factory.js';
 import { InfisicalSource } from './source/infisical.source.js';
 
@@ -32,14 +36,22 @@ async function failingSignal<T>(signal: SecretsReadySignal, step: () => T | Prom
   }
 }
 
-/** The first load (bounded, with fallbacks); releases `ConfigService` once `process.env` holds the values too. */
-async function loadFirstSnapshot(bootLoader: BootLoader, log: LoadEventsLogger, env: ProcessEnvWriter, signal: SecretsReadySignal) {
+/**
+ * The first load (bounded, with fallbacks), checked against the schema; releases `ConfigService` once
+ * `process.env` holds the values too.
+ */
+async function loadFirstSnapshot(bootLoader: BootLoader, gate: SchemaGate, log: LoadEventsLogger, env: ProcessEnvWriter, signal: SecretsReadySignal) {
   const snapshot = await bootLoader.load();
+  const checked = await gate.check(snapshot);
+  if (!checked.ok) throw checked.error;
   env.writeAll(snapshot.values);
   if (snapshot.source === 'infisical') log.loaded(snapshot);
   signal.ready(snapshot.values);
-  return new SnapshotStore(snapshot);
+  return { store: new SnapshotStore(snapshot), typed: new TypedInfisicalConfig<object>(checked.config) };
 }
+
+/** @internal What the first load produced: the snapshot store and the typed config. */
+const FIRST_LOAD = Symbol('FIRST_LOAD');
 
 /**
  * The providers of one module registration, in the direction data flows:
@@ -62,10 +74,11 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
       inject: [INFISICAL_CONFIG_OPTIONS, INFISICAL_SDK_FACTORY],
       useFactory: (options: ResolvedInfisicalOptions, createSdk: InfisicalSdkFactory) => new InfisicalSource(options, createSdk),
     },
+    { provide: INFISICAL_METRICS, inject: [INFISICAL_CONFIG_OPTIONS], useFactory: createMetrics },
     {
       provide: SecretsLoader,
-      inject: [InfisicalSource, INFISICAL_CONFIG_OPTIONS],
-      useFactory: (source: InfisicalSource, options: ResolvedInfisicalOptions) => new SecretsLoader(source, options),
+      inject: [InfisicalSource, INFISICAL_CONFIG_OPTIONS, INFISICAL_METRICS],
+      useFactory: (source: InfisicalSource, options: ResolvedInfisicalOptions, metrics: InfisicalMetrics) => new SecretsLoader(source, options, metrics),
     },
     {
       provide: ProcessEnvWriter,
@@ -74,8 +87,8 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
     },
     {
       provide: SnapshotFileCache,
-      inject: [INFISICAL_CONFIG_OPTIONS],
-      useFactory: (options: ResolvedInfisicalOptions) => new SnapshotFileCache(options),
+      inject: [INFISICAL_CONFIG_OPTIONS, INFISICAL_METRICS],
+      useFactory: (options: ResolvedInfisicalOptions, metrics: InfisicalMetrics) => new SnapshotFileCache(options, metrics),
     },
     {
       provide: LoadEventsLogger,
@@ -83,11 +96,25 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
       useFactory: (options: ResolvedInfisicalOptions) => new LoadEventsLogger(options),
     },
     {
-      provide: SnapshotStore,
-      inject: [SecretsLoader, SnapshotFileCache, LoadEventsLogger, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter],
-      useFactory: (loader: SecretsLoader, fileCache: SnapshotFileCache, log: LoadEventsLogger, options: ResolvedInfisicalOptions, env: ProcessEnvWriter) =>
-        failingSignal(signal, () => loadFirstSnapshot(new BootLoader(loader, fileCache, log, options), log, env, signal)),
+      provide: SchemaGate,
+      inject: [INFISICAL_CONFIG_OPTIONS],
+      useFactory: (options: ResolvedInfisicalOptions) => new SchemaGate(options.schema),
     },
+    {
+      provide: FIRST_LOAD,
+      inject: [SecretsLoader, SnapshotFileCache, SchemaGate, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter],
+      useFactory: (
+        loader: SecretsLoader,
+        fileCache: SnapshotFileCache,
+        gate: SchemaGate,
+        log: LoadEventsLogger,
+        metrics: InfisicalMetrics,
+        options: ResolvedInfisicalOptions,
+        env: ProcessEnvWriter,
+      ) => failingSignal(signal, () => loadFirstSnapshot(new BootLoader(loader, fileCache, log, metrics, options), gate, log, env, signal)),
+    },
+    { provide: SnapshotStore, inject: [FIRST_LOAD], useFactory: (first: { store: SnapshotStore }) => first.store },
+    { provide: TypedInfisicalConfig, inject: [FIRST_LOAD], useFactory: (first: { typed: TypedInfisicalConfig<object> }) => first.typed },
     { provide: RefreshState, useFactory: () => new RefreshState() },
     {
       // Injects the app-wide ConfigService, which exists once the first snapshot is in.
@@ -97,16 +124,19 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
     },
     {
       provide: RefreshCoordinator,
-      inject: [SecretsLoader, SnapshotStore, RefreshState, ConfigServicePublisher, SnapshotFileCache, LoadEventsLogger, INFISICAL_CONFIG_OPTIONS],
+      inject: [SecretsLoader, SnapshotStore, RefreshState, ConfigServicePublisher, SnapshotFileCache, SchemaGate, TypedInfisicalConfig, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS],
       useFactory: (
         loader: SecretsLoader,
         store: SnapshotStore,
         state: RefreshState,
         publisher: ConfigServicePublisher,
         fileCache: SnapshotFileCache,
+        gate: SchemaGate,
+        typed: TypedInfisicalConfig<object>,
         log: LoadEventsLogger,
+        metrics: InfisicalMetrics,
         options: ResolvedInfisicalOptions,
-      ) => new RefreshCoordinator(loader, store, state, publisher, fileCache, log, options),
+      ) => new RefreshCoordinator(loader, store, state, publisher, fileCache, { gate, typed }, log, metrics, options),
     },
     {
       provide: ContentFingerprinter,
@@ -115,9 +145,19 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
     },
     {
       provide: InfisicalConfigService,
-      inject: [SnapshotStore, RefreshCoordinator, RefreshState, InfisicalSource, ContentFingerprinter],
-      useFactory: (store: SnapshotStore, coordinator: RefreshCoordinator, state: RefreshState, source: InfisicalSource, fingerprinter: ContentFingerprinter) =>
-        new InfisicalConfigService(store, coordinator, state, source, fingerprinter),
+      inject: [SnapshotStore, RefreshCoordinator, RefreshState, InfisicalSource, ContentFingerprinter, INFISICAL_METRICS],
+      useFactory: (
+        store: SnapshotStore,
+        coordinator: RefreshCoordinator,
+        state: RefreshState,
+        source: InfisicalSource,
+        fingerprinter: ContentFingerprinter,
+        metrics: InfisicalMetrics,
+      ) => {
+        const service = new InfisicalConfigService(store, coordinator, state, source, fingerprinter);
+        metrics.track(() => service.status());
+        return service;
+      },
     },
     {
       provide: RefreshScheduler,

@@ -3,6 +3,7 @@ import { InfisicalCacheError } from '../errors/infisical-cache.error.js';
 import { CACHE_WRITE_FAILED } from '../infisical-config.messages.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
+import { NO_METRICS, type InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import { EncryptedFileCache } from './encrypted-file.cache.js';
 
 const logger = new Logger('InfisicalConfig');
@@ -18,7 +19,11 @@ export class SnapshotFileCache {
   private readonly cache: EncryptedFileCache | undefined;
   private failing = false;
 
-  constructor(options: ResolvedInfisicalOptions, now: () => number = Date.now) {
+  constructor(
+    options: ResolvedInfisicalOptions,
+    private readonly metrics: InfisicalMetrics = NO_METRICS,
+    now: () => number = Date.now,
+  ) {
     const settings = options.fileCache;
     this.cache = settings
       ? new EncryptedFileCache({
@@ -39,8 +44,10 @@ export class SnapshotFileCache {
     if (!this.cache || snapshot.source !== 'infisical') return;
     try {
       await this.cache.write(snapshot.values);
+      this.metrics.countCacheWrite('success');
       this.failing = false;
     } catch (error) {
+      this.metrics.countCacheWrite('failure');
       // One warning per failure streak: a broken disk must not flood the log on every refresh.
       if (!this.failing) logger.warn(CACHE_WRITE_FAILED(error instanceof InfisicalCacheError ? error.message : String(error)));
       this.failing = true;
@@ -51,6 +58,7 @@ export class SnapshotFileCache {
     if (!this.cache) return { reason: 'no file cache configured (set fileCache.key, e.g. from INFISICAL_CACHE_KEY)' };
     const started = performance.now();
     const read = await this.cache.read();
+    this.metrics.countCacheRead(read.ok ? 'hit' : read.problem === 'missing' ? 'miss' : 'refused');
     if (!read.ok) return { reason: read.reason };
     return { snapshot: new SecretsSnapshot(read.values, 'file-cache', read.writtenAt, Math.round(performance.now() - started)) };
   }

@@ -1,4 +1,5 @@
 import type { SnapshotFileCache } from '../cache/snapshot-file.cache.js';
+import { failureCause } from '../errors/failure-cause.util.js';
 import { InfisicalLoadError } from '../errors/infisical-load.error.js';
 import { FALLBACK_SKIPPED, FALLBACK_USED, NOTHING_TO_SERVE, STARTUP_TIMEOUT } from '../infisical-config.messages.js';
 import { readDotenvFiles } from '../fallback/dotenv-files.reader.js';
@@ -6,6 +7,7 @@ import type { ResolvedInfisicalOptions } from '../options/resolved-options.inter
 import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
 import { toLoadError } from '../source/sdk-error.util.js';
 import type { LoadEventsLogger } from '../logging/load-events.logger.js';
+import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import type { SecretsLoader } from './secrets.loader.js';
 import { withTimeout } from './with-timeout.util.js';
 
@@ -20,6 +22,7 @@ export class BootLoader {
     private readonly loader: SecretsLoader,
     private readonly fileCache: SnapshotFileCache,
     private readonly log: LoadEventsLogger,
+    private readonly metrics: InfisicalMetrics,
     private readonly options: ResolvedInfisicalOptions,
     private readonly production = process.env.NODE_ENV === 'production',
   ) {}
@@ -32,11 +35,13 @@ export class BootLoader {
       return snapshot;
     } catch (error) {
       infisicalFailure = error instanceof InfisicalLoadError ? error : toLoadError('list secrets', error, this.options);
+      this.metrics.countFailure(failureCause(infisicalFailure));
     }
 
     const attempts = [`Infisical: ${infisicalFailure.message.replace(/^InfisicalConfigModule: /, '')}`];
     const cached = await this.fileCache.load();
     if ('snapshot' in cached) {
+      this.metrics.countFallback('file-cache');
       this.log.warn(FALLBACK_USED('file cache', cached.snapshot.size, infisicalFailure.reason, describeAge(cached.snapshot.fetchedAt, Date.now())));
       return cached.snapshot;
     }
@@ -45,18 +50,22 @@ export class BootLoader {
 
     const dotenv = await this.fromDotenv();
     if (dotenv instanceof SecretsSnapshot) {
+      this.metrics.countFallback('dotenv');
       this.log.warn(FALLBACK_USED(`.env files (${this.options.dotenvFallback.paths.join(', ')})`, dotenv.size, infisicalFailure.reason, ''));
       return dotenv;
     }
     attempts.push(`.env files: ${dotenv}`);
-    throw new InfisicalLoadError(NOTHING_TO_SERVE(attempts, this.production), infisicalFailure.step, infisicalFailure.status, infisicalFailure.reason);
+    throw new InfisicalLoadError(NOTHING_TO_SERVE(attempts, this.production), infisicalFailure.step, infisicalFailure.status, infisicalFailure.reason, {
+      cause: infisicalFailure,
+      retryAfterMs: infisicalFailure.retryAfterMs,
+    });
   }
 
   private fromInfisical(): Promise<SecretsSnapshot> {
     const { startupTimeoutMs, siteUrl } = this.options;
     // A late answer after the deadline is dropped: nothing keeps a reference to it.
     return withTimeout(
-      this.loader.load(),
+      this.loader.load(true),
       startupTimeoutMs,
       () => new InfisicalLoadError(STARTUP_TIMEOUT(startupTimeoutMs, siteUrl), 'startup', undefined, `no answer within ${startupTimeoutMs} ms`),
     );

@@ -2,21 +2,58 @@ import { performance } from 'node:perf_hooks';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import type { InfisicalSource } from '../source/infisical.source.js';
 import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
-import { mergeScopes } from './merge-secrets.util.js';
+import { NO_METRICS, type InfisicalMetrics } from '../metrics/infisical-metrics.js';
+import { Logger } from '@nestjs/common';
+import { SecretNotFoundError } from '../errors/secret-not-found.error.js';
+import { EMPTY_SCOPE, EMPTY_SCOPE_REMEDY, KEY_SKIPPED, KEYS_OVERRIDDEN, LOAD_FAILED, VALUES_OVERSIZED } from '../infisical-config.messages.js';
+import { mergeScopes, type MergedSecrets } from './merge-secrets.util.js';
 
 /** Loads every scope (one list call per scope, in parallel, after a login when needed) into a new snapshot. */
 export class SecretsLoader {
+  private readonly logger = new Logger('InfisicalConfig');
+
   constructor(
     private readonly source: InfisicalSource,
     private readonly options: ResolvedInfisicalOptions,
+    private readonly metrics: InfisicalMetrics = NO_METRICS,
   ) {}
 
-  async load(): Promise<SecretsSnapshot> {
+  /** @param requireSecrets fail on a scope that comes back empty (at boot: likely a typo) */
+  async load(requireSecrets = false): Promise<SecretsSnapshot> {
     const started = performance.now();
-    const fetched = await Promise.all(
-      this.options.scopes.map(async (scope) => ({ secretPath: scope.secretPath, secrets: await this.source.fetchScope(scope) })),
-    );
+    const fetched = await Promise.all(this.options.scopes.map((scope) => this.fetchTimed(scope)));
     const latencyMs = Math.round(performance.now() - started);
-    return new SecretsSnapshot(mergeScopes(fetched), 'infisical', new Date(), latencyMs);
+    if (requireSecrets) this.rejectEmptyScopes(fetched);
+    const merged = mergeScopes(fetched);
+    this.reportMergeProblems(merged);
+    return new SecretsSnapshot(merged.values, 'infisical', new Date(), latencyMs);
+  }
+
+  private rejectEmptyScopes(fetched: readonly { scope: ResolvedInfisicalOptions['scopes'][number]; secrets: readonly unknown[] }[]): void {
+    const empty = fetched.find(({ scope, secrets }) => secrets.length === 0 && !scope.allowEmpty);
+    if (!empty) return;
+    const { environment, secretPath } = empty.scope;
+    const reason = EMPTY_SCOPE(environment, secretPath);
+    throw new SecretNotFoundError(LOAD_FAILED(this.options.siteUrl, this.options.projectId, 'list secrets', reason, EMPTY_SCOPE_REMEDY), 'list secrets', 200, reason, 'scope');
+  }
+
+  /** Key names only: a skipped key is never written anywhere, an overridden one follows the precedence. */
+  private reportMergeProblems({ skipped, overridden, oversized }: MergedSecrets): void {
+    for (const { key, reason } of skipped) this.logger.warn(KEY_SKIPPED(key, reason));
+    if (overridden.length > 0) this.logger.warn(KEYS_OVERRIDDEN(overridden));
+    if (oversized.length > 0) this.logger.warn(VALUES_OVERSIZED(oversized));
+  }
+
+  private async fetchTimed(scope: ResolvedInfisicalOptions['scopes'][number]) {
+    const started = performance.now();
+    const label = `${scope.environment}:${scope.secretPath}`;
+    try {
+      const secrets = await this.source.fetchScope(scope);
+      this.metrics.observeFetch(label, 'success', (performance.now() - started) / 1000);
+      return { scope, secretPath: scope.secretPath, secrets };
+    } catch (error) {
+      this.metrics.observeFetch(label, 'failure', (performance.now() - started) / 1000);
+      throw error;
+    }
   }
 }

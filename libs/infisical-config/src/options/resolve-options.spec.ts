@@ -14,7 +14,7 @@ describe('resolveInfisicalOptions', () => {
     expect(resolveInfisicalOptions(valid)).toEqual({
       siteUrl: 'https://infisical.example.com',
       projectId: 'proj',
-      scopes: [{ environment: 'dev', secretPath: '/server', recursive: false, includeImports: true }],
+      scopes: [{ environment: 'dev', secretPath: '/server', recursive: false, includeImports: true, allowEmpty: false }],
       auth: { clientId: 'id', clientSecret: SECRET },
       processEnv: 'override',
       expandSecretReferences: true,
@@ -32,6 +32,8 @@ describe('resolveInfisicalOptions', () => {
         acceptMassDeletion: false,
       },
       fileCache: undefined,
+      schema: undefined,
+      metrics: { enabled: undefined, prefix: 'infisical_config_', registry: undefined },
       dotenvFallback: { enabled: true, paths: ['.env.local', '.env'] },
     });
   });

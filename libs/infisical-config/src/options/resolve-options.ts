@@ -118,6 +118,7 @@ export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions
     problems.push(`processEnv must be one of ${PROCESS_ENV_MODES.join(', ')}`);
   }
   const timeout = options.startupTimeoutMs;
+  if (options.schema !== undefined && typeof options.schema !== 'function') problems.push('schema must be a class with class-validator decorators');
   if (options.routineLogLevel !== undefined && !['log', 'debug', 'verbose'].includes(options.routineLogLevel)) {
     problems.push('routineLogLevel must be one of log, debug, verbose');
   }
@@ -150,6 +151,7 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, e
           secretPath: normalizePath(scope.secretPath ?? DEFAULTS.secretPath),
           recursive: scope.recursive ?? DEFAULTS.recursive,
           includeImports: scope.includeImports ?? DEFAULTS.includeImports,
+          allowEmpty: scope.allowEmpty ?? false,
         }),
       ),
     ),
@@ -166,6 +168,12 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, e
           maxAgeMs: options.fileCache.maxAgeMs ?? DEFAULTS.fileCache.maxAgeMs,
         })
       : undefined,
+    schema: options.schema,
+    metrics: Object.freeze({
+      enabled: options.metrics?.enabled,
+      prefix: options.metrics?.prefix ?? DEFAULTS.metricsPrefix,
+      registry: options.metrics?.registry,
+    }),
     dotenvFallback: Object.freeze({
       enabled: options.dotenvFallback?.enabled ?? env.NODE_ENV !== 'production',
       paths: Object.freeze([...(options.dotenvFallback?.paths ?? DEFAULTS.dotenvPaths)]),

@@ -14,5 +14,7 @@ export interface ResolvedInfisicalOptions {
   readonly refresh: Readonly<Required<InfisicalRefreshOptions>>;
   /** Undefined when no key is given. */
   readonly fileCache: { readonly key: Buffer; readonly path: string; readonly maxAgeMs: number } | undefined;
+  readonly schema: (new () => object) | undefined;
+  readonly metrics: { readonly enabled: boolean | undefined; readonly prefix: string; readonly registry: unknown };
   readonly dotenvFallback: { readonly enabled: boolean; readonly paths: readonly string[] };
 }

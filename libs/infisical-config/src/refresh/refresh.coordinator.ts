@@ -1,8 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import { InfisicalLoadError } from '../errors/infisical-load.error.js';
 import type { SnapshotFileCache } from '../cache/snapshot-file.cache.js';
-import { RECOVERED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_TIMEOUT } from '../infisical-config.messages.js';
+import { failureCause } from '../errors/failure-cause.util.js';
+import { RECOVERED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_REFUSED_INVALID, REFRESH_TIMEOUT } from '../infisical-config.messages.js';
+import type { SchemaGate } from '../validation/schema.gate.js';
+import type { TypedInfisicalConfig } from '../validation/typed-config.js';
 import type { LoadEventsLogger } from '../logging/load-events.logger.js';
+import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import { withTimeout } from '../loader/with-timeout.util.js';
 import type { SecretsLoader } from '../loader/secrets.loader.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
@@ -33,7 +37,9 @@ export class RefreshCoordinator {
     private readonly state: RefreshState,
     private readonly publisher: ConfigServicePublisher,
     private readonly fileCache: SnapshotFileCache,
+    private readonly schema: { gate: SchemaGate; typed: TypedInfisicalConfig<object> },
     private readonly log: LoadEventsLogger,
+    private readonly metrics: InfisicalMetrics,
     private readonly options: ResolvedInfisicalOptions,
   ) {}
 
@@ -43,7 +49,12 @@ export class RefreshCoordinator {
 
   /** Never rejects: a failure keeps the last good snapshot and is reported in the outcome and status(). */
   refresh(): Promise<RefreshOutcome> {
-    this.inFlight ??= this.run().finally(() => (this.inFlight = undefined));
+    this.inFlight ??= this.run()
+      .then((outcome) => {
+        this.metrics.countRefresh(outcome.status);
+        return outcome;
+      })
+      .finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
@@ -58,6 +69,7 @@ export class RefreshCoordinator {
     } catch (error) {
       const loadError = error instanceof InfisicalLoadError ? error : toLoadError('list secrets', error, this.options);
       this.state.failed(loadError, new Date());
+      this.metrics.countFailure(failureCause(loadError));
       this.log.warn(REFRESH_FAILED(loadError.reason, Math.round(performance.now() - started), this.state.consecutiveFailures));
       return { status: 'failed', reason: loadError.reason };
     }
@@ -74,7 +86,16 @@ export class RefreshCoordinator {
       return { status: 'refused', reason: refusal };
     }
 
+    const checked = await this.schema.gate.check(next);
+    if (!checked.ok) {
+      const reason = `the values do not pass the schema: ${checked.error.problems.map((problem) => problem.key).join(', ')}`;
+      this.state.refused(reason, new Date());
+      this.log.warn(REFRESH_REFUSED_INVALID(checked.error.message));
+      return { status: 'refused', reason };
+    }
+
     this.store.swap(next); // also when unchanged: the values are now fresh
+    this.schema.typed.replace(checked.config);
     this.state.succeeded();
     await this.fileCache.save(next);
     if (recovering) this.log.info(RECOVERED(previous.source === 'dotenv' ? '.env files' : 'file cache'));

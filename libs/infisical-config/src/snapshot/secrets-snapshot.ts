@@ -11,6 +11,8 @@ export type SecretValues = Readonly<Record<string, string>>;
 export class SecretsSnapshot {
   readonly values: SecretValues;
   readonly keys: readonly string[];
+  /** When this process took the values in; for a fallback, how long Infisical has been out of reach. */
+  readonly loadedAt = new Date();
   // Reads go through a Map: faster than a frozen dictionary object, and immune to odd key names.
   private readonly lookup: ReadonlyMap<string, string>;
 

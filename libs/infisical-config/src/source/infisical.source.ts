@@ -1,13 +1,11 @@
 import type { InfisicalSDK } from '@infisical/sdk';
 import type { InfisicalScope } from '../infisical-config.options.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
-import { InfisicalLoadError } from '../errors/infisical-load.error.js';
 import { DEFAULTS } from '../infisical-config.constants.js';
-import { LOAD_FAILED } from '../infisical-config.messages.js';
 import { AccessToken } from './access-token.js';
 import { createInfisicalSdk, type InfisicalSdkFactory } from './infisical-sdk.factory.js';
 import { LoginThrottle } from './login-throttle.js';
-import { describeSdkFailure, toLoadError } from './sdk-error.util.js';
+import { describeSdkFailure, notInfisicalReplyError, toLoadError } from './sdk-error.util.js';
 import { UniversalAuthClient } from './universal-auth.client.js';
 
 /** One secret as fetched, with where it came from (for the merge order). */
@@ -139,10 +137,7 @@ export class InfisicalSource {
   private parseReply(reply: unknown, scopePath: string): FetchedSecret[] {
     const body = reply as { secrets?: unknown; imports?: unknown } | undefined;
     if (!body || typeof body !== 'object' || !Array.isArray(body.secrets)) {
-      const reason = 'the reply is not an Infisical secrets list';
-      const remedy = 'Check that the site URL points at Infisical itself (no /api suffix, no proxy login page).';
-      const message = LOAD_FAILED(this.options.siteUrl, this.options.projectId, 'list secrets', reason, remedy);
-      throw new InfisicalLoadError(message, 'list secrets', undefined, reason);
+      throw notInfisicalReplyError('list secrets', 'the reply is not an Infisical secrets list', this.options);
     }
     const own = body.secrets.map((secret: RawSecret) => toFetched(secret, scopePath, false));
     const imports = Array.isArray(body.imports) ? (body.imports as { secretPath?: unknown; secrets?: unknown }[]) : [];

@@ -1,46 +1,317 @@
+import { InfisicalAccessError } from '../errors/infisical-access.error.js';
+import { InfisicalAuthError, type InfisicalAuthProblem } from '../errors/infisical-auth.error.js';
+import { InfisicalConnectionError, type InfisicalConnectionProblem } from '../errors/infisical-connection.error.js';
 import { InfisicalLoadError, type InfisicalLoadStep } from '../errors/infisical-load.error.js';
+import { safeErrorCode } from '../errors/sanitized-cause.util.js';
+import { SecretNotFoundError, type MissingSecretsTarget } from '../errors/secret-not-found.error.js';
 import { LOAD_FAILED } from '../infisical-config.messages.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import { InfisicalHttpError } from './infisical-http.error.js';
 
+// Infisical's rate-limit window is a fixed minute ("try again in 1 minute"); a Universal Auth lockout lasts
+// 300 s on the servers that have one.
 const RATE_LIMIT_WINDOW_MS = 60_000;
+const LOCKOUT_MS = 300_000;
+const MAX_REASON_LENGTH = 300;
 
 // The SDK formats HTTP errors as "[URL=…] [Method=…] [StatusCode=…] <server message>". The URL carries the
 // query string, so only the status and the server's message are kept.
 const SDK_REQUEST_ERROR = /\[StatusCode=(\d{3})\]\s*([\s\S]*)$/;
+// The SDK's error for a non-2xx reply without a string `message` (not Infisical's body, or ValidationFailure).
+const SDK_BARE_STATUS = /^Request failed with status (\d{3})$/;
+// A reason this module built from a status: "HTTP 404 <server message>".
+const HTTP_REASON = /^HTTP (\d{3}) ?([\s\S]*)$/;
+// Fastify's 404 for an unknown route: the site URL is not Infisical's base URL (e.g. it ends with /api).
+const UNKNOWN_ROUTE = /^Route [A-Z]+:\S* not found/;
+const NOT_INFISICAL = /not an Infisical/i;
+
+const REACHABILITY = 'the server could not be reached';
+const TLS_CODE = /CERT|^UNABLE_TO_|^ERR_TLS_|^ERR_SSL_|^EPROTO$|^HOSTNAME_MISMATCH$/;
+const TIMEOUT_CODE = /^(ETIMEDOUT|ESOCKETTIMEDOUT|UND_ERR_CONNECT_TIMEOUT|UND_ERR_HEADERS_TIMEOUT|UND_ERR_BODY_TIMEOUT)$/;
+
+/** What a failure was, before it becomes an error class. */
+interface Failure {
+  status?: number;
+  reason: string;
+  /** The server's message (sanitized), for an HTTP failure. */
+  serverMessage?: string;
+  transport?: 'network' | 'tls' | 'timeout';
+  code?: string;
+  notInfisical?: boolean;
+  retryAfterMs?: number;
+}
 
 /** The status and a short, value-free reason of a failed SDK call. */
 export function describeSdkFailure(error: unknown): { status?: number; reason: string } {
-  if (error instanceof InfisicalLoadError) return { status: error.status, reason: error.reason };
-  if (error instanceof InfisicalHttpError) return { status: error.status, reason: error.message.slice(0, 300) };
-  if ((error as { name?: unknown } | undefined)?.name === 'TimeoutError') return { reason: 'the request timed out' };
-  const message = error instanceof Error ? error.message : String(error);
-  const match = SDK_REQUEST_ERROR.exec(message);
-  if (match) return { status: Number(match[1]), reason: `HTTP ${match[1]} ${match[2].trim()}`.slice(0, 300) };
-  const code = (error as { cause?: { code?: unknown } } | undefined)?.cause?.code;
-  if (typeof code === 'string') return { reason: `the server could not be reached (${code})` };
-  if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|socket|terminated/i.test(message)) {
-    return { reason: 'the server could not be reached (connection refused, reset or DNS failure)' };
-  }
-  return { reason: message.replace(/https?:\/\/\S+/g, '<url>').slice(0, 300) };
+  const { status, reason } = analyse(error);
+  return status === undefined ? { reason } : { status, reason };
 }
 
-function remedyFor(step: InfisicalLoadStep, status: number | undefined): string {
-  if (status === undefined) return 'Check that the site URL is right and reachable from this host.';
-  if (step === 'login' && status === 401) return 'Check the client secret of the machine identity (INFISICAL_CLIENT_SECRET).';
-  if (step === 'login' && status === 404) return 'Check the client id (INFISICAL_CLIENT_ID): no machine identity has it.';
-  if (status === 403) return 'Give the machine identity access to the project, environment and path (Project → Access control).';
-  if (status === 404) return 'Check the project id (INFISICAL_PROJECT_ID), the environment slug and the secret path.';
-  if (status === 429) return 'Infisical is rate limiting this client; reduce the refresh rate or the number of scopes.';
-  if (status >= 500) return 'Infisical answered with a server error; check its logs.';
-  return 'Check the options against your Infisical project.';
-}
-
-/** Wraps an SDK failure in an {@link InfisicalLoadError} whose message says what to check. */
+/**
+ * Wraps a failed login or list call in the {@link InfisicalLoadError} subclass that says what went wrong,
+ * with a remedy at the end of its message: {@link InfisicalAuthError}, {@link InfisicalAccessError},
+ * {@link SecretNotFoundError}, {@link InfisicalConnectionError}, or a plain InfisicalLoadError for
+ * anything else. An error that already is a subclass is returned as is. The cause is kept sanitized.
+ */
 export function toLoadError(step: InfisicalLoadStep, error: unknown, options: ResolvedInfisicalOptions): InfisicalLoadError {
-  const { status, reason } = describeSdkFailure(error);
-  const message = LOAD_FAILED(options.siteUrl, options.projectId, step, reason, remedyFor(step, status));
-  // The SDK hides a 429's retry-after; Infisical's window is a fixed minute ("try again in 1 minute").
-  const retryAfterMs = error instanceof InfisicalHttpError && error.retryAfterMs ? error.retryAfterMs : status === 429 ? RATE_LIMIT_WINDOW_MS : undefined;
-  return new InfisicalLoadError(message, step, status, reason, { retryAfterMs });
+  if (error instanceof InfisicalLoadError) {
+    if (error.constructor !== InfisicalLoadError) return error;
+    step = error.step;
+  }
+  const failure = analyse(error, options.auth.clientSecret);
+  const cause = error instanceof InfisicalLoadError ? error.cause : error;
+  const build = (remedy: string, retryAfterMs = failure.retryAfterMs) => ({
+    message: LOAD_FAILED(options.siteUrl, options.projectId, step, failure.reason, remedy),
+    options: { cause, retryAfterMs, remedy },
+  });
+  const { status, reason } = failure;
+
+  const connection = connectionProblem(step, failure);
+  if (connection) {
+    const retryAfterMs = connection === 'rate-limited' ? (failure.retryAfterMs ?? RATE_LIMIT_WINDOW_MS) : failure.retryAfterMs;
+    const { message, options: errorOptions } = build(connectionRemedy(connection, failure.code), retryAfterMs);
+    return new InfisicalConnectionError(message, step, status, reason, connection, { ...errorOptions, code: failure.code });
+  }
+  const auth = authProblem(step, failure);
+  if (auth) {
+    const retryAfterMs = auth === 'locked-out' ? (failure.retryAfterMs ?? LOCKOUT_MS) : failure.retryAfterMs;
+    const { message, options: errorOptions } = build(AUTH_REMEDIES[auth], retryAfterMs);
+    return new InfisicalAuthError(message, step, status, reason, auth, errorOptions);
+  }
+  if (status === 403) {
+    const { message, options: errorOptions } = build(ACCESS_REMEDY);
+    return new InfisicalAccessError(message, step, status, reason, errorOptions);
+  }
+  if (status === 404) {
+    const missing = missingTarget(failure.serverMessage ?? '');
+    const { message, options: errorOptions } = build(NOT_FOUND_REMEDIES[missing]);
+    return new SecretNotFoundError(message, step, status, reason, missing, errorOptions);
+  }
+  const rejected = status === 400 || status === 401 || status === 422;
+  const { message, options: errorOptions } = build(rejected ? REJECTED_REQUEST_REMEDY : 'Check the options against your Infisical project.');
+  return new InfisicalLoadError(message, step, status, reason, errorOptions);
+}
+
+/**
+ * The error for a reply that is not Infisical's (e.g. a list reply that is not a secrets list): an
+ * {@link InfisicalConnectionError} with problem `not-infisical`.
+ */
+export function notInfisicalReplyError(step: InfisicalLoadStep, reason: string, options: ResolvedInfisicalOptions): InfisicalConnectionError {
+  const remedy = connectionRemedy('not-infisical', undefined);
+  const message = LOAD_FAILED(options.siteUrl, options.projectId, step, reason, remedy);
+  return new InfisicalConnectionError(message, step, undefined, reason, 'not-infisical', { remedy });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What happened
+
+function analyse(error: unknown, clientSecret?: string): Failure {
+  if (error instanceof InfisicalLoadError) return fromLoadError(error);
+  if (error instanceof InfisicalHttpError) {
+    const serverMessage = cleanServerMessage(error.serverMessage, clientSecret);
+    const failure = httpFailure(error.status, serverMessage);
+    return { ...failure, notInfisical: error.notInfisical || failure.notInfisical, retryAfterMs: error.retryAfterMs };
+  }
+  const name = (error as { name?: unknown } | null | undefined)?.name;
+  if (name === 'TimeoutError' || name === 'AbortError') return { reason: 'the request timed out', transport: 'timeout' };
+  const message = error instanceof Error ? error.message : String(error);
+  const sdkRequest = SDK_REQUEST_ERROR.exec(message);
+  if (sdkRequest) return httpFailure(Number(sdkRequest[1]), cleanServerMessage(summarizeJson(sdkRequest[2]), clientSecret));
+  const bareStatus = SDK_BARE_STATUS.exec(message);
+  if (bareStatus) {
+    const status = Number(bareStatus[1]);
+    // No string `message`: a proxy's page, or Infisical's ValidationFailure (whose message is an array).
+    const validation = status === 401 || status === 422;
+    const foreign = !validation && status !== 429 && status < 500;
+    const why = validation ? 'a validation failure, or not an Infisical error reply' : 'not an Infisical error reply';
+    return { status, reason: `HTTP ${status} without an Infisical error message (${why})`, serverMessage: '', notInfisical: foreign || undefined };
+  }
+  return transportFailure(error, message) ?? { reason: cleanServerMessage(message, clientSecret) || 'unknown failure' };
+}
+
+function httpFailure(status: number, serverMessage: string): Failure {
+  const reason = `HTTP ${status}${serverMessage ? ` ${serverMessage}` : ''}`.slice(0, MAX_REASON_LENGTH);
+  return { status, reason, serverMessage, notInfisical: (status === 404 && UNKNOWN_ROUTE.test(serverMessage)) || undefined };
+}
+
+/** A plain InfisicalLoadError built elsewhere (e.g. a reply of the wrong shape): classified by its reason. */
+function fromLoadError(error: InfisicalLoadError): Failure {
+  const http = HTTP_REASON.exec(error.reason);
+  const serverMessage = error.status !== undefined && http ? http[2] : undefined;
+  const base: Failure = { status: error.status, reason: error.reason, serverMessage, retryAfterMs: error.retryAfterMs };
+  if (error.status !== undefined) return { ...base, notInfisical: (error.status === 404 && UNKNOWN_ROUTE.test(serverMessage ?? '')) || undefined };
+  if (NOT_INFISICAL.test(error.reason)) return { ...base, notInfisical: true };
+  if (/timed out|no answer within/i.test(error.reason)) return { ...base, transport: 'timeout' };
+  return base;
+}
+
+/**
+ * A network, TLS or timeout failure. Global fetch throws `TypeError('fetch failed')` with the system error
+ * as `cause` (sometimes an AggregateError whose `errors` carry the codes); the SDK keeps only the message
+ * ('fetch failed', 'terminated', 'This operation was aborted').
+ */
+function transportFailure(error: unknown, message: string): Failure | undefined {
+  const codes = findCodes(error);
+  const code = codes.find((candidate) => TLS_CODE.test(candidate)) ?? codes.find((candidate) => TIMEOUT_CODE.test(candidate)) ?? codes[0];
+  if (code && TLS_CODE.test(code)) return { reason: `the TLS connection to the server failed (${code})`, transport: 'tls', code };
+  if (code && TIMEOUT_CODE.test(code)) return { reason: `the request timed out (${code})`, transport: 'timeout', code };
+  if (code) return { reason: `${REACHABILITY} (${code})`, transport: 'network', code };
+  if (/operation was aborted|timed? ?out/i.test(message)) return { reason: 'the request timed out', transport: 'timeout' };
+  if (/certificate|self[- ]signed|\bTLS\b|\bSSL\b/i.test(message)) return { reason: 'the TLS connection to the server failed', transport: 'tls' };
+  if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|socket|terminated|network/i.test(message)) {
+    return { reason: `${REACHABILITY} (connection refused, reset or DNS failure)`, transport: 'network' };
+  }
+  return undefined;
+}
+
+/** Error codes anywhere in the cause chain, including an AggregateError's `errors`, outermost first. */
+function findCodes(error: unknown): string[] {
+  const codes: string[] = [];
+  const seen = new Set<unknown>();
+  const queue: unknown[] = [error];
+  while (queue.length > 0 && seen.size < 20) {
+    const current = queue.shift();
+    if (current === null || typeof current !== 'object' || seen.has(current)) continue;
+    seen.add(current);
+    const code = safeErrorCode(current);
+    if (code && !codes.includes(code)) codes.push(code);
+    queue.push((current as { cause?: unknown }).cause);
+    const nested = (current as { errors?: unknown }).errors;
+    if (Array.isArray(nested)) queue.push(...nested.slice(0, 10));
+  }
+  return codes;
+}
+
+/** The SDK puts a 422's whole JSON body in its message: summarized, not copied (issues may quote input). */
+function summarizeJson(message: string): string {
+  const text = message.trim();
+  if (!/^[[{]/.test(text)) return text;
+  const error = /"error"\s*:\s*"([A-Za-z ]{1,40})"/.exec(text)?.[1];
+  return `${error ?? 'ValidationFailure'} (the server rejected the request's parameters)`;
+}
+
+/**
+ * A server message fit for a log line: no URL, no query string, never the client secret (should a server
+ * echo it), no control characters, short.
+ */
+function cleanServerMessage(message: string, clientSecret?: string): string {
+  let text = message.trim();
+  if (clientSecret && clientSecret.length >= 4) text = text.split(clientSecret).join('<redacted>');
+  return text
+    .replace(/https?:\/\/\S+/g, '<url>')
+    .replace(/(\S)\?[^\s'"]+/g, '$1')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .slice(0, MAX_REASON_LENGTH);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Which class
+
+function connectionProblem(step: InfisicalLoadStep, failure: Failure): InfisicalConnectionProblem | undefined {
+  if (failure.transport) return failure.transport;
+  if (failure.notInfisical) return 'not-infisical';
+  if (failure.status === 429 && !(step === 'login' && isLockout(failure))) return 'rate-limited';
+  if (failure.status !== undefined && failure.status >= 500) return 'server-error';
+  return undefined;
+}
+
+const isLockout = (failure: Failure) => /lock|too many failed/i.test(failure.serverMessage ?? '');
+
+function authProblem(step: InfisicalLoadStep, { status, serverMessage = '' }: Failure): InfisicalAuthProblem | undefined {
+  if (step === 'login') {
+    if (status === 429) return 'locked-out'; // a plain rate limit is a connection problem
+    if (/ValidationFailure/.test(serverMessage) || status === 422) return 'invalid-request';
+    if (status === 401) return 'invalid-client-secret';
+    if (status === 403) return 'login-denied';
+    if (status === 404) return 'unknown-client-id';
+    return undefined;
+  }
+  // Infisical refuses a token with a message; a bare 401 is a ValidationFailure of an older server.
+  if (status === 401 && serverMessage !== '') return 'token-rejected';
+  if (status === 403 && /token/i.test(serverMessage)) return 'token-rejected';
+  return undefined;
+}
+
+function missingTarget(serverMessage: string): MissingSecretsTarget {
+  if (/^Project\b/i.test(serverMessage)) return 'project';
+  if (/^Environment\b/i.test(serverMessage)) return 'environment';
+  if (/^Folder\b/i.test(serverMessage)) return 'folder';
+  return 'scope';
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// What to do
+
+const SITE_URL = 'INFISICAL_SITE_URL';
+
+const AUTH_REMEDIES: Record<InfisicalAuthProblem, string> = {
+  'invalid-client-secret':
+    'Check the client secret of the machine identity (INFISICAL_CLIENT_SECRET): it may be wrong, revoked or expired. ' +
+    'Repeated failures lock the identity for minutes.',
+  'unknown-client-id': 'Check the client id (INFISICAL_CLIENT_ID): no machine identity has it (Universal Auth must be enabled for it).',
+  'invalid-request': 'Infisical rejected the login request: check that INFISICAL_CLIENT_ID and INFISICAL_CLIENT_SECRET are both set.',
+  'locked-out':
+    'The identity is locked for minutes after repeated failed logins: wait for the lockout to end before retrying, ' +
+    'and check the client secret (INFISICAL_CLIENT_SECRET), which probably caused the failures.',
+  'login-denied':
+    "Infisical refused the login: check the trusted IPs of the machine identity's Universal Auth and of its client secret.",
+  'token-rejected':
+    'Infisical refused an access token it had just issued: check that the machine identity still exists and its ' +
+    'Universal Auth settings (access token TTL, trusted IPs, number of uses).',
+};
+
+const REJECTED_REQUEST_REMEDY =
+  'Infisical rejected the request: check the environment slug (INFISICAL_ENVIRONMENT) and the secret path of every scope.';
+
+const ACCESS_REMEDY =
+  'Add the machine identity to the project (Project → Access Control → Machine Identities) with a role that has read ' +
+  'access to the environment and secret path of every scope.';
+
+const NOT_FOUND_REMEDIES: Record<MissingSecretsTarget, string> = {
+  project: 'Check the project id (INFISICAL_PROJECT_ID): copy it from the project settings.',
+  environment: 'Check the environment slug (INFISICAL_ENVIRONMENT or scopes[].environment): it must exist in the project.',
+  folder: 'Check the secret path of the scope: the folder must exist in that environment.',
+  scope: 'Check the project id (INFISICAL_PROJECT_ID), the environment slug (INFISICAL_ENVIRONMENT) and the secret path.',
+};
+
+function connectionRemedy(problem: InfisicalConnectionProblem, code: string | undefined): string {
+  switch (problem) {
+    case 'tls':
+      return tlsRemedy(code);
+    case 'timeout':
+      return `Infisical did not answer in time: check that ${SITE_URL} is reachable from this host (a firewall that drops packets looks like this) and that the server is not overloaded.`;
+    case 'rate-limited':
+      return 'Infisical is rate limiting this client; reduce the refresh rate or the number of scopes (replicas behind one address share the limit).';
+    case 'server-error':
+      return 'Infisical answered with a server error; check its logs and those of any proxy in front of it.';
+    case 'not-infisical':
+      return `Something other than Infisical answered: ${SITE_URL} must be the base URL of Infisical itself (e.g. https://infisical.example.com, without /api), not a proxy's login page.`;
+    case 'network':
+      return networkRemedy(code);
+  }
+}
+
+function networkRemedy(code: string | undefined): string {
+  if (code === 'ECONNREFUSED') return `Nothing accepts connections at ${SITE_URL}: check its host and port, and that Infisical is running.`;
+  if (code === 'ENOTFOUND' || code?.startsWith('EAI_')) {
+    return `The host name in ${SITE_URL} does not resolve from this host: check the URL and DNS (EAI_AGAIN is a temporary DNS failure).`;
+  }
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET') {
+    return 'The connection was closed mid-request: check the proxies, load balancers and firewalls between this host and Infisical.';
+  }
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return `No route to the host in ${SITE_URL}: check the network, VPN and firewall rules.`;
+  return `Check that the site URL (${SITE_URL}) is right and reachable from this host.`;
+}
+
+function tlsRemedy(code: string | undefined): string {
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return "The server's certificate is outside its validity period: renew it (or fix this host's clock).";
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
+    return `The certificate is not issued for the host name in ${SITE_URL}: use the name the certificate covers, or fix the certificate.`;
+  }
+  if (code && /SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|UNTRUSTED/.test(code)) {
+    return 'Node does not trust the certificate: for a private CA, set NODE_EXTRA_CA_CERTS to its PEM file in the environment before Node starts (do not disable TLS verification).';
+  }
+  return `Check the certificate of the server and the scheme of ${SITE_URL} (https:// on an https port); for a private CA, set NODE_EXTRA_CA_CERTS to its PEM file.`;
 }

@@ -1,0 +1,40 @@
+import { InfisicalAccessError } from './infisical-access.error.js';
+import { InfisicalAuthError } from './infisical-auth.error.js';
+import { InfisicalConnectionError, type InfisicalConnectionProblem } from './infisical-connection.error.js';
+import type { InfisicalLoadError } from './infisical-load.error.js';
+import { SecretNotFoundError } from './secret-not-found.error.js';
+
+/** A load failure in one word, for metrics labels (a small, fixed set). */
+export type LoadFailureCause = 'auth' | 'access' | 'not_found' | 'rate_limited' | 'server_error' | 'timeout' | 'network' | 'tls' | 'malformed';
+
+const CONNECTION_CAUSES: Record<InfisicalConnectionProblem, LoadFailureCause> = {
+  network: 'network',
+  tls: 'tls',
+  timeout: 'timeout',
+  'rate-limited': 'rate_limited',
+  'server-error': 'server_error',
+  'not-infisical': 'malformed',
+};
+
+/**
+ * The cause of a load failure, for a metrics label. A login lockout counts as `auth`. A plain
+ * InfisicalLoadError (startup or refresh deadline, or built elsewhere) is classified by its status, else
+ * by its reason: a deadline is a `timeout`, an answer of the wrong shape or an unexpected 4xx (400, 422…)
+ * is `malformed`, anything else without a status is `network`.
+ */
+export function failureCause(error: InfisicalLoadError): LoadFailureCause {
+  if (error instanceof InfisicalAuthError) return 'auth';
+  if (error instanceof InfisicalAccessError) return 'access';
+  if (error instanceof SecretNotFoundError) return 'not_found';
+  if (error instanceof InfisicalConnectionError) return CONNECTION_CAUSES[error.problem];
+  const { status, reason } = error;
+  if (status === 401) return 'auth';
+  if (status === 403) return 'access';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status !== undefined) return status >= 500 ? 'server_error' : 'malformed';
+  if (/timed out|no answer within/i.test(reason)) return 'timeout';
+  if (/not an Infisical|not JSON/i.test(reason)) return 'malformed';
+  if (/TLS|certificate/i.test(reason)) return 'tls';
+  return 'network';
+}
