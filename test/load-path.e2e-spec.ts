@@ -230,7 +230,7 @@ describe('Loading secrets before anything reads configuration (e2e, local Infisi
       const error = await harness.bootError([
         InfisicalConfigModule.forRoot(harness.options({ auth: { clientId: 'identity-e2e', clientSecret: `wrong-${CANARY}` } })),
       ]);
-      expect(error.name).toBe('InfisicalLoadError');
+      expect(error.name).toBe('InfisicalAuthError');
       expect(error.message).toContain('login failed: HTTP 401 Invalid credentials');
       expect(error.message).toContain('INFISICAL_CLIENT_SECRET');
       expect(error.message).not.toContain(CANARY);

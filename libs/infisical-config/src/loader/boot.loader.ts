@@ -55,10 +55,10 @@ export class BootLoader {
       return dotenv;
     }
     attempts.push(`.env files: ${dotenv}`);
-    throw new InfisicalLoadError(NOTHING_TO_SERVE(attempts, this.production), infisicalFailure.step, infisicalFailure.status, infisicalFailure.reason, {
-      cause: infisicalFailure,
-      retryAfterMs: infisicalFailure.retryAfterMs,
-    });
+    // The Infisical failure keeps its class (InfisicalAuthError, InfisicalConnectionError...) and fields;
+    // its message now tells the whole story of the boot.
+    infisicalFailure.message = NOTHING_TO_SERVE(attempts, this.production);
+    throw infisicalFailure;
   }
 
   private fromInfisical(): Promise<SecretsSnapshot> {
