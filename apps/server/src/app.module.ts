@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InfisicalConfigModule, infisicalOptionsFromEnv } from 'nestjs-infisical-config';
+import { AppConfig } from './config/app-config.schema.js';
 import { HealthModule } from './health/health.module.js';
 import { SecretsCheckModule } from './secrets-check/secrets-check.module.js';
 
@@ -10,7 +11,7 @@ import { SecretsCheckModule } from './secrets-check/secrets-check.module.js';
     InfisicalConfigModule.forRootAsync({
       configModule: { envFilePath: ['.env.local', '.env'] },
       inject: [ConfigService],
-      useFactory: (config: ConfigService) => infisicalOptionsFromEnv(config),
+      useFactory: (config: ConfigService) => ({ ...infisicalOptionsFromEnv(config), schema: AppConfig }),
     }),
     HealthModule,
     SecretsCheckModule,
