@@ -1,9 +1,15 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Injectable, Module, type DynamicModule } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { InfisicalConfigModule, infisicalOptionsFromEnv } from 'nestjs-infisical-config';
-import { DatabaseSettings } from '../apps/server/src/secrets-check/database-settings.service.js';
-
 /** The consumer both apps share: reads its settings from ConfigService in its constructor. */
+@Injectable()
+class DatabaseSettings {
+  readonly password: string | undefined;
+  constructor(config: ConfigService) {
+    this.password = config.get('DB_PASSWORD');
+  }
+}
+
 @Module({ providers: [DatabaseSettings] })
 class ConsumerModule {}
 

@@ -70,15 +70,7 @@ export function toSecretView(secret: StoredSecret, location: SecretLocation, val
 }
 
 export function toImportedSecretView(secret: StoredSecret, location: SecretLocation, value: string): ImportedSecretView {
-  return {
-    id: secret.id,
-    _id: secret.id,
-    workspace: location.projectId,
-    environment: location.environment,
-    version: secret.version,
-    type: 'shared',
-    secretKey: secret.key,
-    secretValue: value,
-    secretComment: secret.comment,
-  };
+  // Imported secrets carry fewer fields than the folder's own.
+  const { id, _id, workspace, environment, version, type, secretKey, secretValue, secretComment } = toSecretView(secret, location, value);
+  return { id, _id, workspace, environment, version, type, secretKey, secretValue, secretComment };
 }
