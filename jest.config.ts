@@ -15,6 +15,9 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: '<rootDir>/tsconfig.json' }],
   },
   testTimeout: 30_000,
+  // Leak guard: every file's output (logs, stdout/stderr, console, HTTP replies, errors) is scanned for the
+  // planted canary values; a finding fails the test that produced it.
+  setupFilesAfterEnv: ['<rootDir>/test/support/leak-setup.ts'],
 };
 
 export default config;

@@ -62,11 +62,14 @@ export class InfisicalHealthIndicator {
       lastError: status.lastError,
       warnings: status.lastLatencyMs > slowFetchMs ? [`slow fetch: ${status.lastLatencyMs} ms (over ${slowFetchMs} ms)`] : [],
     };
-    if (staleForMs > maxStalenessMs) return { ...details, down: `values not refreshed from Infisical for ${Math.round(staleForMs / 1000)} s (limit ${Math.round(maxStalenessMs / 1000)} s)` };
+    if (staleForMs > maxStalenessMs) return { ...details, down: `values not refreshed from Infisical for ${duration(staleForMs)} (limit ${duration(maxStalenessMs)})` };
     if (status.fallback && (rules.fallbackIsDown ?? HEALTH_DEFAULTS.fallbackIsDown)) return { ...details, down: `serving the ${status.source} fallback` };
     return details;
   }
 }
+
+/** Seconds for long spans, milliseconds for short ones, so a small limit never reads as "0 s". */
+const duration = (ms: number) => (ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${Math.round(ms)} ms`);
 
 const EMPTY: InfisicalHealthDetails = {
   source: null,
