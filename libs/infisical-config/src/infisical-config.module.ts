@@ -1,7 +1,7 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
-import { DEFAULTS } from './infisical-config.constants.js';
+import { DEFAULTS, INFISICAL_CONFIG_OPTIONS } from './infisical-config.constants.js';
 import {
   INFISICAL_CONFIG_MODULE_OPTIONS,
   InfisicalConfigOptionsModuleBase,
@@ -64,7 +64,7 @@ export class InfisicalConfigModule {
         ScheduleModule.forRoot(),
       ],
       providers: createInfisicalConfigProviders(signal),
-      exports: [InfisicalConfigService, TypedInfisicalConfig, ConfigModule],
+      exports: [InfisicalConfigService, TypedInfisicalConfig, INFISICAL_CONFIG_OPTIONS, ConfigModule],
     };
   }
 }

@@ -94,18 +94,18 @@ export class RefreshCoordinator {
       return { status: 'refused', reason };
     }
 
+    // Swap, typed config, ConfigService and process.env in one synchronous step: no reader sees them disagree.
+    const changed = !isEmptyDiff(diff);
     this.store.swap(next); // also when unchanged: the values are now fresh
     this.schema.typed.replace(checked.config);
     this.state.succeeded();
-    await this.fileCache.save(next);
-    if (recovering) this.log.info(RECOVERED(previous.source === 'dotenv' ? '.env files' : 'file cache'));
-    if (isEmptyDiff(diff)) {
-      this.log.refreshed(next, undefined);
-      return { status: 'unchanged' };
+    if (changed) {
+      this.publisher.publish(next, diff);
+      this.store.announce({ ...diff, source: next.source, at: next.fetchedAt });
     }
-    this.publisher.publish(next, diff);
-    this.store.announce({ ...diff, source: next.source, at: next.fetchedAt });
-    this.log.refreshed(next, diff);
-    return { status: 'applied', diff };
+    if (recovering) this.log.info(RECOVERED(previous.source === 'dotenv' ? '.env files' : 'file cache'));
+    this.log.refreshed(next, changed ? diff : undefined);
+    await this.fileCache.save(next);
+    return changed ? { status: 'applied', diff } : { status: 'unchanged' };
   }
 }
