@@ -1,4 +1,4 @@
-import { ConsoleLogger, Controller, Get, Logger, Module, type INestApplication } from '@nestjs/common';
+import { ConsoleLogger, Logger, type INestApplication } from '@nestjs/common';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -9,34 +9,13 @@ import { AppModule } from '../apps/server/src/app.module.js';
 import { E2eHarness } from './support/boot.js';
 import { addCanary, describeFindings, findCanaries, scanForLeaks } from './support/leak-scanner.js';
 import { CANARY, CLIENT_ID, CLIENT_SECRET, DB_PASSWORD, PROJECT_ID } from './support/seed.js';
+import { LeakyBootModule, LeakyHttpModule } from './support/leaky.fixtures.js';
 
 /*
  * The test of the leak guard (test/support/leak-setup.ts, loaded for every file): values leaked on purpose
  * are found on every channel, a clean run finds nothing, and a file that leaks fails.
  */
 
-@Controller('leaky')
-class LeakyController {
-  @Get()
-  leak() {
-    return { token: DB_PASSWORD };
-  }
-}
-
-@Module({ controllers: [LeakyController] })
-class LeakyHttpModule {}
-
-@Module({
-  providers: [
-    {
-      provide: 'DATABASE',
-      useFactory: () => {
-        throw new Error('could not connect to the database', { cause: new Error(`password ${DB_PASSWORD} refused`) });
-      },
-    },
-  ],
-})
-class LeakyBootModule {}
 
 describe('leak guard: wiring', () => {
   it('wraps every output channel for an e2e file', () => {

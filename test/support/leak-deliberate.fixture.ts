@@ -4,32 +4,11 @@
  * (test/support/leak-setup.ts) failed every LEAK test, passed the CLEAN one, and left the failing
  * ASSERTION (whose message quotes a value) to Jest alone.
  */
-import { ConsoleLogger, Controller, Get, Logger, Module } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { E2eHarness } from './boot.js';
 import { DB_PASSWORD } from './seed.js';
+import { LeakyBootModule, LeakyHttpModule } from './leaky.fixtures.js';
 
-@Controller('leaky')
-class LeakyController {
-  @Get()
-  leak() {
-    return { token: DB_PASSWORD };
-  }
-}
-
-@Module({ controllers: [LeakyController] })
-class LeakyHttpModule {}
-
-@Module({
-  providers: [
-    {
-      provide: 'DATABASE',
-      useFactory: () => {
-        throw new Error('could not connect to the database', { cause: new Error(`password ${DB_PASSWORD} refused`) });
-      },
-    },
-  ],
-})
-class LeakyBootModule {}
 
 describe('deliberate leaks, one channel per test', () => {
   let harness: E2eHarness;
