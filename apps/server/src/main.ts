@@ -13,7 +13,7 @@ async function bootstrap() {
   if (devInfisical) app.getHttpServer().once('close', () => void devInfisical.close());
   const port = Number(process.env.PORT ?? 3000);
   await app.listen(port);
-  new Logger('Bootstrap').log(`Demo server listening on http://localhost:${port} (GET /health, GET /secrets/check)`);
+  new Logger('Bootstrap').log(`Demo server listening on http://localhost:${port} (GET /health/ready, /health/live, /metrics, /secrets/check)`);
 }
 
 bootstrap().catch(() => {
