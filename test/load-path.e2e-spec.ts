@@ -1,5 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { InfisicalConfigModule, InfisicalConfigService, infisicalOptionsFromEnv } from 'nestjs-infisical-config';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -138,6 +139,15 @@ describe('Loading secrets before anything reads configuration (e2e, local Infisi
       class OptionsModule {}
       const app = await harness.boot([InfisicalConfigModule.forRootAsync({ imports: [OptionsModule], useExisting: OptionsFactory })]);
       expect(app.get(ConfigService).get('DB_PASSWORD')).toBe(DB_PASSWORD);
+    });
+
+    it("coexists with the app's own ScheduleModule.forRoot(): one registry holds the app's jobs and the module's timers", async () => {
+      const app = await harness.boot([ScheduleModule.forRoot(), InfisicalConfigModule.forRoot(harness.options())]);
+      const registry = app.get(SchedulerRegistry);
+      registry.addInterval('app-job', setInterval(() => undefined, 60_000));
+      expect(registry.getTimeouts().sort()).toEqual(['infisical-config:refresh', 'infisical-config:token-renewal']);
+      expect(registry.getIntervals()).toEqual(['app-job']);
+      registry.deleteInterval('app-job');
     });
 
     it('isGlobal: false keeps the services to modules that import it', async () => {
