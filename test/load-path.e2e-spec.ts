@@ -1,5 +1,6 @@
 import { Injectable, Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ModulesContainer } from '@nestjs/core';
 import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { InfisicalConfigModule, InfisicalConfigService, infisicalOptionsFromEnv } from 'nestjs-infisical-config';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -141,13 +142,20 @@ describe('Loading secrets before anything reads configuration (e2e, local Infisi
       expect(app.get(ConfigService).get('DB_PASSWORD')).toBe(DB_PASSWORD);
     });
 
-    it("coexists with the app's own ScheduleModule.forRoot(): one registry holds the app's jobs and the module's timers", async () => {
+    it("uses the app's own ScheduleModule.forRoot() (no second ScheduleModule to run the app's jobs twice)", async () => {
       const app = await harness.boot([ScheduleModule.forRoot(), InfisicalConfigModule.forRoot(harness.options())]);
+      const scheduleModules = [...app.get(ModulesContainer).values()].filter((module) => module.metatype === ScheduleModule);
+      expect(scheduleModules).toHaveLength(1);
       const registry = app.get(SchedulerRegistry);
       registry.addInterval('app-job', setInterval(() => undefined, 60_000));
       expect(registry.getTimeouts().sort()).toEqual(['infisical-config:refresh', 'infisical-config:token-renewal']);
       expect(registry.getIntervals()).toEqual(['app-job']);
       registry.deleteInterval('app-job');
+    });
+
+    it('registering the module twice fails boot with a message saying to register it once', async () => {
+      const error = await harness.bootError([InfisicalConfigModule.forRoot(harness.options()), InfisicalConfigModule.forRoot(harness.options({ processEnv: 'skip' }))]);
+      expect(error.message).toContain('InfisicalConfigModule is registered more than once');
     });
 
     it('isGlobal: false keeps the services to modules that import it', async () => {

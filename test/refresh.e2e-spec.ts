@@ -1,5 +1,5 @@
 import { ConfigService } from '@nestjs/config';
-import { SchedulerRegistry } from '@nestjs/schedule';
+import { ScheduleModule, SchedulerRegistry } from '@nestjs/schedule';
 import { InfisicalConfigModule, InfisicalConfigService, type SecretsChange } from 'nestjs-infisical-config';
 import { createHash } from 'node:crypto';
 import { firstValueFrom, timeout, toArray, take } from 'rxjs';
@@ -52,8 +52,8 @@ describe('keeping secrets current (e2e, local Infisical over HTTP)', () => {
       expect(secrets.get('DB_URL')).toBe(`postgres://app:${ROTATED}@dev-db/app`);
     });
 
-    it('registers its timers by name and leaves none after app.close()', async () => {
-      const { app } = await boot({ refresh: { ttlMs: 60_000 } });
+    it("registers its timers by name in the app's SchedulerRegistry and leaves none after app.close()", async () => {
+      const app = await harness.boot([ScheduleModule.forRoot(), InfisicalConfigModule.forRoot(harness.options({ refresh: { ttlMs: 60_000 } }))]);
       const registry = app.get(SchedulerRegistry);
       expect(registry.getTimeouts().sort()).toEqual(['infisical-config:refresh', 'infisical-config:token-renewal']);
       expect(app.get(InfisicalConfigService).status().nextRefreshAt).not.toBeNull();

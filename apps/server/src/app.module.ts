@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ScheduleModule } from '@nestjs/schedule';
 import { InfisicalConfigModule, infisicalOptionsFromEnv } from 'nestjs-infisical-config';
 import { AppConfig } from './config/app-config.schema.js';
 import { HealthModule } from './health/health.module.js';
@@ -13,6 +14,8 @@ import { SecretsCheckModule } from './secrets-check/secrets-check.module.js';
       inject: [ConfigService],
       useFactory: (config: ConfigService) => ({ ...infisicalOptionsFromEnv(config), schema: AppConfig }),
     }),
+    // The app's own scheduler; the module's refresh timers show up in its SchedulerRegistry.
+    ScheduleModule.forRoot(),
     HealthModule,
     SecretsCheckModule,
   ],

@@ -51,6 +51,10 @@ export const KEYS_OVERRIDDEN = (keys: readonly string[]) =>
 export const VALUES_OVERSIZED = (keys: readonly string[]) =>
   `Unusually large values (over 64 KiB) kept for: ${keys.join(', ')}. Check that they are meant to be configuration.`;
 
+export const REGISTERED_TWICE =
+  'InfisicalConfigModule is registered more than once in this app. Register it once, in AppModule (it is ' +
+  'global by default), and do not register ConfigModule.forRoot() next to it.';
+
 export const TICK_FAILED = (job: string, reason: string) => `Unexpected failure in ${job}: ${reason}`;
 
 export const CACHE_WRITE_FAILED = (reason: string) =>

@@ -1,6 +1,5 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
-import { ScheduleModule } from '@nestjs/schedule';
 import { DEFAULTS, INFISICAL_CONFIG_OPTIONS } from './infisical-config.constants.js';
 import {
   INFISICAL_CONFIG_MODULE_OPTIONS,
@@ -60,8 +59,6 @@ export class InfisicalConfigModule {
           // Last, so Infisical's values win over the user's own load factories for the same key.
           load: [...(configModuleOptions.load ?? []), () => signal.waitForValues()],
         }),
-        // The refresh timers live in its SchedulerRegistry; a second forRoot() by the app is deduplicated.
-        ScheduleModule.forRoot(),
       ],
       providers: createInfisicalConfigProviders(signal),
       exports: [InfisicalConfigService, TypedInfisicalConfig, INFISICAL_CONFIG_OPTIONS, ConfigModule],

@@ -1,6 +1,8 @@
 import type { Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
+import { ModulesContainer } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { REGISTERED_TWICE } from './infisical-config.messages.js';
 import { INFISICAL_CONFIG_OPTIONS, INFISICAL_METRICS, INFISICAL_SDK_FACTORY } from './infisical-config.constants.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import type { InfisicalMetrics } from './metrics/infisical-metrics.js';
@@ -161,9 +163,22 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
     },
     {
       provide: RefreshScheduler,
-      inject: [RefreshCoordinator, InfisicalSource, RefreshState, SchedulerRegistry, INFISICAL_CONFIG_OPTIONS],
-      useFactory: (coordinator: RefreshCoordinator, source: InfisicalSource, state: RefreshState, registry: SchedulerRegistry, options: ResolvedInfisicalOptions) =>
-        new RefreshScheduler(coordinator, source, state, registry, options),
+      inject: [RefreshCoordinator, InfisicalSource, RefreshState, INFISICAL_CONFIG_OPTIONS, ModulesContainer, { token: SchedulerRegistry, optional: true }],
+      useFactory: (
+        coordinator: RefreshCoordinator,
+        source: InfisicalSource,
+        state: RefreshState,
+        options: ResolvedInfisicalOptions,
+        modules: ModulesContainer,
+        appRegistry: SchedulerRegistry | undefined,
+      ) => {
+        // Two registrations would load twice, refresh twice and fight over ConfigService: say so plainly.
+        const registrations = [...modules.values()].filter((module) => module.providers.has(RefreshScheduler)).length;
+        if (registrations > 1) throw new Error(REGISTERED_TWICE);
+        // The app's SchedulerRegistry when it has ScheduleModule.forRoot() (importing a second ScheduleModule
+        // here would run the app's own @Cron jobs twice); otherwise a registry of its own.
+        return new RefreshScheduler(coordinator, source, state, appRegistry ?? new SchedulerRegistry(), options);
+      },
     },
   ];
 }
