@@ -25,6 +25,23 @@ const SECRET_KEYS = ['API_KEY', 'DB_HOST', 'DB_PASSWORD', 'DB_URL', 'LOG_LEVEL',
 const ISO_TIME = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
 const DURATION = expect.any(Number);
 
+/** The indicator's details for a healthy app live on Infisical; each scenario spells out how it differs. */
+const LIVE_DETAILS = {
+  source: 'infisical',
+  fallback: false,
+  latencyMs: DURATION,
+  lastSuccessAt: ISO_TIME,
+  ageMs: DURATION,
+  consecutiveFailures: 0,
+  secretCount: 6,
+  tokenExpiresInMs: DURATION,
+  lastError: null,
+  warnings: [],
+};
+
+/** On the `.env` fallback (two keys in the file): never fetched from Infisical, never logged in. */
+const DOTENV_DETAILS = { ...LIVE_DETAILS, source: 'dotenv', fallback: true, lastSuccessAt: null, secretCount: 2, tokenExpiresInMs: null };
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Waits (bounded) until `check` holds. */
@@ -177,18 +194,7 @@ describe('health and metrics over HTTP (e2e)', () => {
       const { status, body } = await get(app, '/health');
       expect(status).toBe(200);
       expect(body).toEqual(
-        healthReply('infisical', {
-          source: 'infisical',
-          fallback: false,
-          latencyMs: DURATION,
-          lastSuccessAt: ISO_TIME,
-          ageMs: DURATION,
-          consecutiveFailures: 0,
-          secretCount: 6,
-          tokenExpiresInMs: DURATION,
-          lastError: null,
-          warnings: [],
-        }, true),
+        healthReply('infisical', LIVE_DETAILS, true),
       );
     });
 
@@ -199,18 +205,7 @@ describe('health and metrics over HTTP (e2e)', () => {
       const { status, body } = await get(app, '/health');
       expect(status).toBe(200);
       expect(body).toEqual(
-        healthReply('infisical', {
-          source: 'file-cache',
-          fallback: true,
-          latencyMs: DURATION,
-          lastSuccessAt: ISO_TIME, // when the cache was written
-          ageMs: DURATION,
-          consecutiveFailures: 0,
-          secretCount: 6,
-          tokenExpiresInMs: null, // never logged in
-          lastError: null,
-          warnings: [],
-        }, true),
+        healthReply('infisical', { ...LIVE_DETAILS, source: 'file-cache', fallback: true, tokenExpiresInMs: null /* never logged in */ }, true),
       );
     });
 
@@ -219,18 +214,7 @@ describe('health and metrics over HTTP (e2e)', () => {
       const { status, body } = await get(app, '/health');
       expect(status).toBe(200);
       expect(body).toEqual(
-        healthReply('infisical', {
-          source: 'dotenv',
-          fallback: true,
-          latencyMs: DURATION,
-          lastSuccessAt: null,
-          ageMs: DURATION,
-          consecutiveFailures: 0,
-          secretCount: 2,
-          tokenExpiresInMs: null,
-          lastError: null,
-          warnings: [],
-        }, true),
+        healthReply('infisical', DOTENV_DETAILS, true),
       );
     });
 
@@ -246,16 +230,9 @@ describe('health and metrics over HTTP (e2e)', () => {
       const lastError = { reason: expect.stringMatching(/^HTTP 503/), status: 503, at: ISO_TIME };
       expect(body).toEqual(
         healthReply('infisical', {
-          source: 'infisical',
-          fallback: false,
-          latencyMs: DURATION,
-          lastSuccessAt: ISO_TIME,
-          ageMs: DURATION,
+          ...LIVE_DETAILS,
           consecutiveFailures: 1,
-          secretCount: 6,
-          tokenExpiresInMs: DURATION,
           lastError,
-          warnings: [],
           // a short limit is stated in ms, never rounded to a self-contradicting "limit 0 s"
           down: expect.stringMatching(/^values not refreshed from Infisical for \d+ ms \(limit 200 ms\)$/),
         }, false),
@@ -267,19 +244,7 @@ describe('health and metrics over HTTP (e2e)', () => {
       const { status, body } = await get(app, '/health');
       expect(status).toBe(503);
       expect(body).toEqual(
-        healthReply('infisical', {
-          source: 'dotenv',
-          fallback: true,
-          latencyMs: DURATION,
-          lastSuccessAt: null,
-          ageMs: DURATION,
-          consecutiveFailures: 0,
-          secretCount: 2,
-          tokenExpiresInMs: null,
-          lastError: null,
-          warnings: [],
-          down: 'serving the dotenv fallback',
-        }, false),
+        healthReply('infisical', { ...DOTENV_DETAILS, down: 'serving the dotenv fallback' }, false),
       );
     });
 
@@ -291,18 +256,7 @@ describe('health and metrics over HTTP (e2e)', () => {
       const latencyMs = (body as { info: { infisical: { latencyMs: number } } }).info.infisical.latencyMs;
       expect(latencyMs).toBeGreaterThanOrEqual(150);
       expect(body).toEqual(
-        healthReply('infisical', {
-          source: 'infisical',
-          fallback: false,
-          latencyMs,
-          lastSuccessAt: ISO_TIME,
-          ageMs: DURATION,
-          consecutiveFailures: 0,
-          secretCount: 6,
-          tokenExpiresInMs: DURATION,
-          lastError: null,
-          warnings: [`slow fetch: ${latencyMs} ms (over 50 ms)`],
-        }, true),
+        healthReply('infisical', { ...LIVE_DETAILS, latencyMs, warnings: [`slow fetch: ${latencyMs} ms (over 50 ms)`] }, true),
       );
     });
 
