@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { resolveInfisicalOptions } from './resolve-options.js';
 import { infisicalOptionsFromEnv } from './options-from-env.util.js';
 
@@ -11,11 +12,13 @@ const valid = {
 
 describe('resolveInfisicalOptions', () => {
   it('applies the defaults once and normalizes URL and paths', () => {
-    expect(resolveInfisicalOptions(valid)).toEqual({
+    const resolved = resolveInfisicalOptions(valid);
+    expect(resolved.auth.clientSecret).toBe(SECRET); // hidden from toEqual: it is not enumerable
+    expect(resolved).toEqual({
       siteUrl: 'https://infisical.example.com',
       projectId: 'proj',
       scopes: [{ environment: 'dev', secretPath: '/server', recursive: false, includeImports: true, allowEmpty: false }],
-      auth: { clientId: 'id', clientSecret: SECRET },
+      auth: { clientId: 'id' },
       processEnv: 'override',
       expandSecretReferences: true,
       startupTimeoutMs: 10_000,
@@ -43,8 +46,21 @@ describe('resolveInfisicalOptions', () => {
     expect(resolveInfisicalOptions({ ...valid, dotenvFallback: { enabled: true } }, { NODE_ENV: 'production' }).dotenvFallback.enabled).toBe(true);
     const key = Buffer.alloc(32, 7).toString('base64');
     const resolved = resolveInfisicalOptions({ ...valid, fileCache: { key, path: 'cache/s.enc' } });
-    expect(resolved.fileCache).toEqual({ key: Buffer.alloc(32, 7), path: expect.stringMatching(/^\/.*cache\/s\.enc$/), maxAgeMs: 604_800_000 });
+    expect(resolved.fileCache).toEqual({ path: expect.stringMatching(/^\/.*cache\/s\.enc$/), maxAgeMs: 604_800_000 });
+    expect(resolved.fileCache?.key).toEqual(Buffer.alloc(32, 7));
     expect(() => resolveInfisicalOptions({ ...valid, fileCache: { key: `short-${SECRET}` } })).toThrow(/fileCache.key: Invalid file cache key/);
+  });
+
+  it('keeps the client secret and the cache key readable but out of logs, JSON and spreads', () => {
+    const key = Buffer.alloc(32, 9).toString('base64');
+    const resolved = resolveInfisicalOptions({ ...valid, fileCache: { key } });
+    expect(resolved.auth.clientSecret).toBe(SECRET);
+    expect(resolved.fileCache?.key).toEqual(Buffer.alloc(32, 9));
+    for (const shown of [JSON.stringify(resolved), inspect(resolved, { depth: 10 }), JSON.stringify({ ...resolved.auth })]) {
+      expect(shown).not.toContain(SECRET);
+      expect(shown).not.toContain('clientSecret');
+      expect(shown).not.toMatch(/<Buffer|"key"/);
+    }
   });
 
   it.each([

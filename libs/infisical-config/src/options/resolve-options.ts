@@ -127,6 +127,15 @@ export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions
   return problems;
 }
 
+/**
+ * Freezes `object` with `secret` as a non-enumerable property: readable by the library, but absent from
+ * `JSON.stringify`, `console.log` and spreads, since the resolved options are injectable by the app.
+ */
+function withHiddenSecret<T extends object, K extends string, V>(object: T, name: K, secret: V): Readonly<T & Record<K, V>> {
+  Object.defineProperty(object, name, { value: secret, enumerable: false });
+  return Object.freeze(object as T & Record<K, V>);
+}
+
 /** The fields that are set, so that an explicit `undefined` does not erase a default. */
 function definedFields<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as Partial<T>;
@@ -155,18 +164,18 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, e
         }),
       ),
     ),
-    auth: Object.freeze({ clientId: options.auth.clientId.trim(), clientSecret: options.auth.clientSecret }),
+    auth: withHiddenSecret({ clientId: options.auth.clientId.trim() }, 'clientSecret', options.auth.clientSecret),
     processEnv: options.processEnv ?? DEFAULTS.processEnv,
     expandSecretReferences: options.expandSecretReferences ?? DEFAULTS.expandSecretReferences,
     startupTimeoutMs: options.startupTimeoutMs ?? DEFAULTS.startupTimeoutMs,
     routineLogLevel: options.routineLogLevel ?? DEFAULTS.routineLogLevel,
     refresh: Object.freeze({ ...DEFAULTS.refresh, ...definedFields(options.refresh ?? {}) }),
     fileCache: options.fileCache?.key
-      ? Object.freeze({
-          key: parseCacheKey(options.fileCache.key),
-          path: resolve(options.fileCache.path ?? DEFAULTS.fileCache.path),
-          maxAgeMs: options.fileCache.maxAgeMs ?? DEFAULTS.fileCache.maxAgeMs,
-        })
+      ? withHiddenSecret(
+          { path: resolve(options.fileCache.path ?? DEFAULTS.fileCache.path), maxAgeMs: options.fileCache.maxAgeMs ?? DEFAULTS.fileCache.maxAgeMs },
+          'key',
+          parseCacheKey(options.fileCache.key),
+        )
       : undefined,
     schema: options.schema,
     metrics: Object.freeze({
