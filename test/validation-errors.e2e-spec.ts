@@ -182,6 +182,9 @@ describe('typed, validated configuration and errors that say how to fix things (
       ]);
       expect(app.get(ConfigService).get('DB_HOST')).toBe('dev-db');
       expect(harness.logs.text()).toMatch(/Keys defined in several scopes, the later scope wins .*: DB_HOST/);
+      const warnings = () => harness.logs.lines.filter((line) => line.includes('Keys defined in several scopes')).length;
+      await app.get(InfisicalConfigService).refresh();
+      expect(warnings()).toBe(1); // not repeated on every refresh while nothing changes
     });
   });
 });

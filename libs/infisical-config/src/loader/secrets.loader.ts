@@ -1,16 +1,18 @@
-import { performance } from 'node:perf_hooks';
-import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
-import type { InfisicalSource } from '../source/infisical.source.js';
-import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
-import { NO_METRICS, type InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import { Logger } from '@nestjs/common';
+import { performance } from 'node:perf_hooks';
 import { SecretNotFoundError } from '../errors/secret-not-found.error.js';
 import { EMPTY_SCOPE, EMPTY_SCOPE_REMEDY, KEY_SKIPPED, KEYS_OVERRIDDEN, LOAD_FAILED, VALUES_OVERSIZED } from '../infisical-config.messages.js';
+import { NO_METRICS, type InfisicalMetrics } from '../metrics/infisical-metrics.js';
+import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
+import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
+import type { InfisicalSource } from '../source/infisical.source.js';
 import { mergeScopes, type MergedSecrets } from './merge-secrets.util.js';
 
 /** Loads every scope (one list call per scope, in parallel, after a login when needed) into a new snapshot. */
 export class SecretsLoader {
   private readonly logger = new Logger('InfisicalConfig');
+  /** What was last warned about: the same problems are not repeated on every refresh. */
+  private lastReported = '';
 
   constructor(
     private readonly source: InfisicalSource,
@@ -37,8 +39,14 @@ export class SecretsLoader {
     throw new SecretNotFoundError(LOAD_FAILED(this.options.siteUrl, this.options.projectId, 'list secrets', reason, EMPTY_SCOPE_REMEDY), 'list secrets', 200, reason, 'scope');
   }
 
-  /** Key names only: a skipped key is never written anywhere, an overridden one follows the precedence. */
+  /**
+   * Key names only: a skipped key is never written anywhere, an overridden one follows the precedence.
+   * Warned once, and again only when the problems change.
+   */
   private reportMergeProblems({ skipped, overridden, oversized }: MergedSecrets): void {
+    const report = JSON.stringify([skipped, overridden, oversized]);
+    if (report === this.lastReported) return;
+    this.lastReported = report;
     for (const { key, reason } of skipped) this.logger.warn(KEY_SKIPPED(key, reason));
     if (overridden.length > 0) this.logger.warn(KEYS_OVERRIDDEN(overridden));
     if (oversized.length > 0) this.logger.warn(VALUES_OVERSIZED(oversized));

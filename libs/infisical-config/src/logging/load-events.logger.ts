@@ -13,14 +13,13 @@ export type RoutineLogLevel = 'log' | 'debug' | 'verbose';
 export class LoadEventsLogger {
   private readonly logger = new Logger('InfisicalConfig');
   private readonly where: string;
+  private readonly routineLevel: RoutineLogLevel;
 
   constructor(options: ResolvedInfisicalOptions) {
     const scopes = options.scopes.map((scope) => `${scope.environment}:${scope.secretPath}${scope.recursive ? '/**' : ''}`);
     this.where = `project ${options.projectId}, scopes ${scopes.join(' ')}`;
     this.routineLevel = options.routineLogLevel;
   }
-
-  private readonly routineLevel: RoutineLogLevel;
 
   loaded(snapshot: SecretsSnapshot): void {
     this.logger.log(`Loaded ${snapshot.size} secrets from ${snapshot.source} (${this.where}) in ${snapshot.latencyMs} ms`);
