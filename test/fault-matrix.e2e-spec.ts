@@ -223,6 +223,16 @@ describe('fault matrix: Infisical down, slow or wrong (e2e)', () => {
     });
   });
 
+  it('recovery on its own: booted on the cache, the first retry comes on the backoff, not after a full TTL', async () => {
+    await writeCacheThroughAHealthyBoot();
+    harness.server.injectFault('login', { kind: 'blackhole', times: 1 });
+    const { secrets } = await boot({ refresh: { ttlMs: 600_000, retryBaseMs: 100, retryMaxMs: 200, timeoutMs: DEADLINE_MS } });
+    expectServedFrom(secrets, 'file-cache');
+    const deadline = Date.now() + 3_000;
+    while (secrets.status().source !== 'infisical' && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(secrets.status()).toEqual(expect.objectContaining({ source: 'infisical', fallback: false, consecutiveFailures: 0 }));
+  });
+
   it('recovery: an app that booted on the file cache switches to live values and emits what differs', async () => {
     await writeCacheThroughAHealthyBoot();
     harness.server.injectFault('login', { kind: 'blackhole' });

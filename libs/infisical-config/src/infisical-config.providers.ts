@@ -163,11 +163,12 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
     },
     {
       provide: RefreshScheduler,
-      inject: [RefreshCoordinator, InfisicalSource, RefreshState, INFISICAL_CONFIG_OPTIONS, ModulesContainer, { token: SchedulerRegistry, optional: true }],
+      inject: [RefreshCoordinator, InfisicalSource, RefreshState, SnapshotStore, INFISICAL_CONFIG_OPTIONS, ModulesContainer, { token: SchedulerRegistry, optional: true }],
       useFactory: (
         coordinator: RefreshCoordinator,
         source: InfisicalSource,
         state: RefreshState,
+        store: SnapshotStore,
         options: ResolvedInfisicalOptions,
         modules: ModulesContainer,
         appRegistry: SchedulerRegistry | undefined,
@@ -177,7 +178,7 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
         if (registrations > 1) throw new Error(REGISTERED_TWICE);
         // The app's SchedulerRegistry when it has ScheduleModule.forRoot() (importing a second ScheduleModule
         // here would run the app's own @Cron jobs twice); otherwise a registry of its own.
-        return new RefreshScheduler(coordinator, source, state, appRegistry ?? new SchedulerRegistry(), options);
+        return new RefreshScheduler(coordinator, source, state, store, appRegistry ?? new SchedulerRegistry(), options);
       },
     },
   ];

@@ -6,6 +6,7 @@ import type { InfisicalSource } from '../source/infisical.source.js';
 import { describeSdkFailure } from '../source/sdk-error.util.js';
 import { MAX_TIMER_DELAY_MS, regularRefreshDelay, retryDelay } from './refresh-delay.util.js';
 import type { RefreshCoordinator } from './refresh.coordinator.js';
+import type { SnapshotStore } from '../snapshot/snapshot.store.js';
 import type { RefreshState } from './refresh-state.js';
 
 /** Names of the timers in `SchedulerRegistry`. */
@@ -27,6 +28,7 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationSh
     private readonly coordinator: RefreshCoordinator,
     private readonly source: InfisicalSource,
     private readonly state: RefreshState,
+    private readonly store: SnapshotStore,
     private readonly registry: SchedulerRegistry,
     private readonly options: ResolvedInfisicalOptions,
     private readonly now: () => number = Date.now,
@@ -34,7 +36,10 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationSh
 
   onApplicationBootstrap(): void {
     if (!this.options.refresh.enabled) return;
-    this.scheduleRefresh(this.regularDelay());
+    // Booted on a fallback: Infisical already failed once, so retry on the backoff, not after a full TTL.
+    const onFallback = this.store.snapshot.source !== 'infisical';
+    const { retryBaseMs, retryMaxMs } = this.options.refresh;
+    this.scheduleRefresh(onFallback ? retryDelay(1, retryBaseMs, retryMaxMs) : this.regularDelay());
     this.scheduleTokenRenewal();
   }
 
