@@ -57,8 +57,11 @@ describe('keeping secrets current (e2e, local Infisical over HTTP)', () => {
       const registry = app.get(SchedulerRegistry);
       expect(registry.getTimeouts().sort()).toEqual(['infisical-config:refresh', 'infisical-config:token-renewal']);
       expect(app.get(InfisicalConfigService).status().nextRefreshAt).not.toBeNull();
+      let completed = false;
+      app.get(InfisicalConfigService).changes$.subscribe({ complete: () => (completed = true) });
       await app.close();
       expect(registry.getTimeouts()).toEqual([]);
+      expect(completed).toBe(true); // change streams end with the app
     });
 
     it('after failures, keeps the last good values, backs off and recovers on its own', async () => {

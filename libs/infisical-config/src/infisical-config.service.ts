@@ -1,3 +1,4 @@
+import type { OnApplicationShutdown } from '@nestjs/common';
 import { filter, type Observable } from 'rxjs';
 import { MISSING_KEY } from './infisical-config.messages.js';
 import type { InfisicalConfigProblem, InfisicalConfigStatus } from './infisical-config.status.js';
@@ -15,7 +16,7 @@ const toProblem = (problem: RefreshProblem | undefined): InfisicalConfigProblem 
  * The loaded secrets, served from memory and synchronously: nothing here waits on the network.
  * Created once the first load has finished, so it is never seen empty.
  */
-export class InfisicalConfigService {
+export class InfisicalConfigService implements OnApplicationShutdown {
   /** Per applied refresh, which keys were added, changed and removed (names only). */
   readonly changes$: Observable<SecretsChange>;
   private fingerprintOf: { snapshot: SecretsSnapshot; fingerprint: string } | undefined;
@@ -104,6 +105,11 @@ export class InfisicalConfigService {
       lastRefusal: toProblem(this.state.lastRefusal),
       tokenExpiresAt: tokenExpiresAt === undefined ? null : new Date(tokenExpiresAt).toISOString(),
     };
+  }
+
+  /** Completes `changes$` (and every `watch()` stream), so subscribers are released with the app. */
+  onApplicationShutdown(): void {
+    this.store.close();
   }
 
   private fingerprint(snapshot: SecretsSnapshot): string {
