@@ -283,19 +283,7 @@ describe('health and metrics over HTTP (e2e)', () => {
   });
 
   describe('the demo app (apps/server)', () => {
-    const liveInfisical = {
-      status: 'up',
-      source: 'infisical',
-      fallback: false,
-      latencyMs: DURATION,
-      lastSuccessAt: ISO_TIME,
-      ageMs: DURATION,
-      consecutiveFailures: 0,
-      secretCount: 6,
-      tokenExpiresInMs: DURATION,
-      lastError: null,
-      warnings: [],
-    };
+    const liveInfisical = { status: 'up', ...LIVE_DETAILS };
     const LIVE = { status: 'ok', info: {}, error: {}, details: {} };
 
     async function bootDemo(): Promise<INestApplication> {
