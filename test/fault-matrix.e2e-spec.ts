@@ -10,7 +10,7 @@ import { E2eHarness } from './support/boot.js';
 import { CANARY, DB_PASSWORD, PROJECT_ID } from './support/seed.js';
 
 const DEADLINE_MS = 800;
-const MARGIN_MS = 2_000; // generous: the machines are shared
+const MARGIN_MS = 4_000; // generous: the machines are shared
 
 describe('fault matrix: Infisical down, slow or wrong (e2e)', () => {
   let harness: E2eHarness;
@@ -50,9 +50,12 @@ describe('fault matrix: Infisical down, slow or wrong (e2e)', () => {
     return { app, ms: Date.now() - started, secrets: app.get(InfisicalConfigService), config: app.get(ConfigService) };
   }
 
-  /** A healthy boot writes the cache; the app is closed again. */
+  /**
+   * A healthy boot writes the cache; the app is closed again. It runs with the default deadlines, never the
+   * fault's short one: a busy machine must not turn this set-up step into a fallback.
+   */
   async function writeCacheThroughAHealthyBoot() {
-    const { app } = await boot();
+    const { app } = await boot({ startupTimeoutMs: 10_000, refresh: { enabled: false } });
     await app.close();
     harness.server.resetRequestCounts();
   }
@@ -65,12 +68,12 @@ describe('fault matrix: Infisical down, slow or wrong (e2e)', () => {
 
   describe('at boot, with a file cache from an earlier boot: the app serves the cache within the deadline', () => {
     const rows: Array<[string, LocalInfisicalRoute, LocalInfisicalFault, RegExp]> = [
-      ['black-hole', 'login', { kind: 'blackhole' }, /no answer within 800 ms|request timed out/],
+      ['black-hole', 'login', { kind: 'blackhole' }, /no answer within 800 ms/],
       ['slow responses past the deadline', 'listSecrets', { kind: 'latency', ms: 3_000 }, /no answer within 800 ms/],
       ['500', 'listSecrets', { kind: 'status', status: 500 }, /HTTP 500/],
       ['503', 'listSecrets', { kind: 'status', status: 503 }, /HTTP 503/],
       ['429 on login (retry-after honoured, no burst)', 'login', { kind: 'status', status: 429, retryAfterSeconds: 30 }, /HTTP 429/],
-      ['429 on list (the SDK retries it; the deadline bounds it)', 'listSecrets', { kind: 'status', status: 429 }, /no answer within 800 ms|HTTP 429/],
+      ['429 on list (reported at once, no hidden retries)', 'listSecrets', { kind: 'status', status: 429 }, /HTTP 429/],
       ['401 on login (wrong secret)', 'login', { kind: 'status', status: 401 }, /HTTP 401/],
       ['401 on list (revoked token)', 'listSecrets', { kind: 'status', status: 401 }, /HTTP 401/],
       ['403 (no access)', 'listSecrets', { kind: 'status', status: 403 }, /HTTP 403/],
@@ -197,7 +200,7 @@ describe('fault matrix: Infisical down, slow or wrong (e2e)', () => {
     ];
 
     it.each(rows)('%s', async (_name, route, fault, reason) => {
-      const { secrets, config } = await boot();
+      const { secrets, config } = await boot({ startupTimeoutMs: 10_000 }); // a healthy boot, not under the fault's deadline
       harness.server.setSecret(PROJECT_ID, 'dev', '/', 'DB_PASSWORD', `rotated-${CANARY}`);
       if (route === 'login') harness.server.revokeTokens();
       harness.server.injectFault(route, fault);

@@ -36,11 +36,26 @@ const LIVE_DETAILS = {
   secretCount: 6,
   tokenExpiresInMs: DURATION,
   lastError: null,
+  lastRefusal: null,
   warnings: [],
 };
 
-/** On the `.env` fallback (two keys in the file): never fetched from Infisical, never logged in. */
-const DOTENV_DETAILS = { ...LIVE_DETAILS, source: 'dotenv', fallback: true, lastSuccessAt: null, secretCount: 2, tokenExpiresInMs: null };
+/** The boot's Infisical failure stays visible while a fallback serves. */
+const bootFailure = (reason: string, status?: number) => ({ consecutiveFailures: 1, lastError: { reason, ...(status ? { status } : {}), at: ISO_TIME } });
+
+/** On the `.env` fallback (two keys in the file, logins answered 503): never fetched from Infisical, never logged in. */
+const DOTENV_DETAILS = {
+  ...LIVE_DETAILS,
+  ...bootFailure('HTTP 503 Service Unavailable', 503),
+  source: 'dotenv',
+  fallback: true,
+  lastSuccessAt: null,
+  secretCount: 2,
+  tokenExpiresInMs: null,
+};
+
+/** On the file cache, logins black-holed. */
+const FILE_CACHE_DETAILS = { ...LIVE_DETAILS, ...bootFailure(`no answer within ${STARTUP_TIMEOUT_MS} ms`), source: 'file-cache', fallback: true, tokenExpiresInMs: null /* never logged in */ };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -175,9 +190,9 @@ describe('health and metrics over HTTP (e2e)', () => {
     return app;
   }
 
-  /** A healthy boot with the file cache on writes the cache; that app is closed again. */
+  /** A healthy boot with the file cache on writes the cache (under the default deadline); that app is closed again. */
   async function writeCacheThroughAHealthyBoot(): Promise<void> {
-    const app = await harness.boot([HealthFixtureModule.withInfisical(options({ fileCache: { key: cacheKey, path: cachePath() } }))]);
+    const app = await harness.boot([HealthFixtureModule.withInfisical(options({ startupTimeoutMs: 10_000, fileCache: { key: cacheKey, path: cachePath() } }))]);
     await app.close();
   }
 
@@ -205,7 +220,7 @@ describe('health and metrics over HTTP (e2e)', () => {
       const { status, body } = await get(app, '/health');
       expect(status).toBe(200);
       expect(body).toEqual(
-        healthReply('infisical', { ...LIVE_DETAILS, source: 'file-cache', fallback: true, tokenExpiresInMs: null /* never logged in */ }, true),
+        healthReply('infisical', FILE_CACHE_DETAILS, true),
       );
     });
 
@@ -275,6 +290,7 @@ describe('health and metrics over HTTP (e2e)', () => {
           secretCount: 0,
           tokenExpiresInMs: null,
           lastError: null,
+          lastRefusal: null,
           warnings: [],
           down: 'no snapshot loaded',
         }, false),
@@ -338,7 +354,7 @@ describe('health and metrics over HTTP (e2e)', () => {
       expect(ready.status).toBe(200);
       const indicators = {
         lifecycle: { status: 'up' },
-        infisical: { ...liveInfisical, source: 'file-cache', fallback: true, tokenExpiresInMs: null },
+        infisical: { ...liveInfisical, ...bootFailure('HTTP 503 Service Unavailable', 503), source: 'file-cache', fallback: true, tokenExpiresInMs: null },
       };
       expect(ready.body).toEqual({ status: 'ok', info: indicators, error: {}, details: indicators });
     });

@@ -95,14 +95,14 @@ describe('typed, validated configuration and errors that say how to fix things (
       expect(harness.logs.text()).toMatch(/Refresh from Infisical not applied: [^]*LOG_LEVEL: isIn/);
     });
 
-    it('validates what a fallback supplied too', async () => {
+    it('validates what a fallback supplied too: one that fails the schema cannot serve, and the Infisical failure stays the error', async () => {
       harness.server.injectFault('login', { kind: 'status', status: 503 });
       const error = await harness.bootError([
         withSchema(AppConfig, { dotenvFallback: { enabled: true, paths: ['test/fixtures/partial.env'] } }),
       ]);
-      expect(error.name).toBe('InfisicalConfigValidationError');
-      expect(error.message).toContain('.env');
-      expect(error.message).toMatch(/DB_PORT: missing/);
+      expect(error.name).toBe('InfisicalConnectionError');
+      expect(error.message).toContain('HTTP 503');
+      expect(error.message).toMatch(/\.env files: does not pass the schema \(DB_PORT\)/);
     });
   });
 

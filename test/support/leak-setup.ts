@@ -107,12 +107,11 @@ const testPath = expect.getState().testPath ?? '';
 if (/[\\/]test[\\/]([^\\/]+\.e2e-spec|support[\\/]leak-[^\\/]+)\.ts$/.test(testPath)) await installE2eChannels();
 
 async function installE2eChannels(): Promise<void> {
-  const [{ LogCapture }, { E2eHarness }, testing, library] = await Promise.all([
-    import('./log-capture.js'),
-    import('./boot.js'),
-    import('nestjs-infisical-config/testing'),
-    import('nestjs-infisical-config'),
-  ]);
+  // One at a time: Jest's ESM loader can fail a module that two concurrent imports share ("not in cache").
+  const { LogCapture } = await import('./log-capture.js');
+  const { E2eHarness } = await import('./boot.js');
+  const testing = await import('nestjs-infisical-config/testing');
+  const library = await import('nestjs-infisical-config');
 
   for (const level of ['log', 'error', 'warn', 'debug', 'verbose', 'fatal'] as const) {
     wrapMethod(`LogCapture.${level}`, LogCapture.prototype, level, (original) =>

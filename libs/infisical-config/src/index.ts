@@ -16,8 +16,7 @@ export type {
 } from './infisical-config.options.js';
 export { infisicalOptionsFromEnv, type EnvReader } from './options/options-from-env.util.js';
 export type { ResolvedInfisicalOptions } from './options/resolved-options.interface.js';
-export { BOOTSTRAP_VARIABLES, INFISICAL_CONFIG_OPTIONS, INFISICAL_SDK_FACTORY } from './infisical-config.constants.js';
-export type { InfisicalSdkFactory } from './source/infisical-sdk.factory.js';
+export { BOOTSTRAP_VARIABLES, INFISICAL_CONFIG_OPTIONS } from './infisical-config.constants.js';
 
 // Reading values
 export { InfisicalConfigService } from './infisical-config.service.js';

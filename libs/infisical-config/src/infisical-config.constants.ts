@@ -1,12 +1,6 @@
 /** Injection token of the resolved {@link InfisicalConfigModuleOptions}. */
 export const INFISICAL_CONFIG_OPTIONS = Symbol('INFISICAL_CONFIG_OPTIONS');
 
-/**
- * Injection token of the function that creates the `@infisical/sdk` client.
- * Override it in narrow unit tests; everything else talks to a real server.
- */
-export const INFISICAL_SDK_FACTORY = Symbol('INFISICAL_SDK_FACTORY');
-
 /** @internal Injection token of the metrics recorder (prom-client or nothing). */
 export const INFISICAL_METRICS = Symbol('INFISICAL_METRICS');
 

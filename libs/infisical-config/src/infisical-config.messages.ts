@@ -51,28 +51,60 @@ export const KEYS_OVERRIDDEN = (keys: readonly string[]) =>
 export const VALUES_OVERSIZED = (keys: readonly string[]) =>
   `Unusually large values (over 64 KiB) kept for: ${keys.join(', ')}. Check that they are meant to be configuration.`;
 
+export const UNSUPPORTED_CONFIG_MODULE =
+  'InfisicalConfigModule: this version of @nestjs/config registers load factories differently than the one this ' +
+  'library supports (12.x); ConfigService could not wait for the secrets. Install @nestjs/config 12.';
+
 export const REGISTERED_TWICE =
   'InfisicalConfigModule is registered more than once in this app. Register it once, in AppModule (it is ' +
   'global by default), and do not register ConfigModule.forRoot() next to it.';
 
-export const TICK_FAILED = (job: string, reason: string) => `Unexpected failure in ${job}: ${reason}`;
+export const REFRESH_CRASHED = (stage: string, errorClass: string) =>
+  `Refresh from Infisical failed: unexpected ${errorClass} in ${stage} (its message is not logged: it may quote a value). ` +
+  `Serving the last good values; the next refresh is scheduled.`;
+
+export const SUBSCRIBER_FAILED = (errorClass: string) =>
+  `A subscriber of InfisicalConfigService.changes$ or watch() threw ${errorClass} (its message is not logged: it ` +
+  `may quote a value). The refresh was applied; handle errors inside the subscriber.`;
+
+export const TIMER_FAILED = (timer: string, errorClass: string) => `Unexpected ${errorClass} in ${timer}; it is scheduled again.`;
+
+export const PROCESS_ENV_WITHHELD = (keys: readonly string[]) =>
+  `Not written to process.env because they control the Node process or its connections: ${keys.join(', ')}. ` +
+  `They are served through ConfigService and InfisicalConfigService. To write one, list it in allowProcessEnvKeys.`;
+
+export const SCHEMA_THREW = (errorClass: string) => `a @Transform or @Type of the schema threw ${errorClass}`;
+
+export const BOOT_REFUSED_INVALID = (validation: string) =>
+  `Values loaded from Infisical not used: ${validation} Trying the file cache of the last good values.`;
+
+export const SHUTTING_DOWN = 'the app is shutting down';
 
 export const CACHE_WRITE_FAILED = (reason: string) =>
   `Could not write the secrets file cache: ${reason} The app keeps serving; the next boot without Infisical ` +
   `will not find a fresh cache.`;
 
-export const FALLBACK_USED = (source: string, count: number, why: string, age: string) =>
+export const FALLBACK_USED = (source: string, count: number, why: string, age: string, remedy: string | undefined) =>
   `Infisical unavailable (${why}). Serving ${count} secrets from the ${source}${age}; ` +
-  `will switch to live values as soon as Infisical answers.`;
+  `will switch to live values as soon as Infisical answers.${remedy ? ` ${remedy}` : ''}`;
+
+export const DOTENV_ONLY_BOOTSTRAP = (paths: readonly string[]) =>
+  `${paths.join(', ')} hold only the module's own INFISICAL_* variables, no app configuration`;
+
+export const FALLBACK_FAILS_SCHEMA = (keys: readonly string[]) => `does not pass the schema (${keys.join(', ')})`;
 
 export const FALLBACK_SKIPPED = (source: string, why: string) => `Fallback ${source} not usable: ${why}`;
 
-export const NOTHING_TO_SERVE = (attempts: readonly string[], production: boolean) =>
-  `InfisicalConfigModule: no secrets to serve. Tried, in order:\n` +
+export const NOTHING_TO_SERVE = (attempts: readonly string[], production: boolean, validation?: string) =>
+  (validation
+    ? `InfisicalConfigModule: the values loaded from Infisical do not pass the schema, and no last good cache can stand in.\n${validation}\nTried, in order:\n`
+    : `InfisicalConfigModule: no secrets to serve. Tried, in order:\n`) +
   attempts.map((attempt) => `  - ${attempt}`).join('\n') +
-  `\nFix the Infisical connection, or configure a fallback: fileCache.key (INFISICAL_CACHE_KEY) with a cache ` +
-  `written by an earlier successful boot` +
-  (production ? `, or dotenvFallback.enabled: true (off by default in production).` : `, or a .env file.`);
+  (validation
+    ? ''
+    : `\nFix the Infisical connection, or configure a fallback: fileCache.key (INFISICAL_CACHE_KEY) with a cache ` +
+      `written by an earlier successful boot` +
+      (production ? `, or dotenvFallback.enabled: true (off by default in production).` : `, or a .env file.`));
 
 export const RECOVERED = (previous: string) => `Infisical is reachable again: switched from the ${previous} to live values`;
 

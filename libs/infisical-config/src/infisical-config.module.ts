@@ -10,13 +10,15 @@ import {
 import type { InfisicalConfigModuleExtras } from './infisical-config.options.js';
 import { InfisicalConfigService } from './infisical-config.service.js';
 import { createInfisicalConfigProviders } from './infisical-config.providers.js';
+import { configModuleWaitingForSecrets } from './loader/config-module.registration.js';
 import { SecretsReadySignal } from './loader/secrets-ready.signal.js';
 import { TypedInfisicalConfig } from './validation/typed-config.js';
 
 /**
  * Resolves the user's options. It also holds a bootstrap `ConfigService` that reads only `.env` files and
- * `process.env`: an options factory that injects `ConfigService` gets this one, because the app-wide
- * `ConfigService` waits for the secrets that these options are needed to load.
+ * `process.env` (an options factory that injects `ConfigService` gets this one, because the app-wide
+ * `ConfigService` waits for the secrets that these options are needed to load), and the app's
+ * {@link SecretsReadySignal}, which `ConfigService` waits on.
  * @internal
  */
 @Module({})
@@ -28,7 +30,8 @@ const BOOTSTRAP_CONFIG_SERVICE: Provider = { provide: ConfigService, useFactory:
  * Loads secrets from Infisical before anything reads configuration. It registers `@nestjs/config`'s
  * `ConfigModule` itself, with a `load` factory that waits for the first load: `ConfigService` (and so
  * every provider or async module factory that injects it) only exists once the secrets are in it and in
- * `process.env`.
+ * `process.env`. Each app built from it loads and waits for its own values: the static call creates no
+ * state, every piece of state is a provider.
  */
 @Module({})
 export class InfisicalConfigModule {
@@ -42,25 +45,22 @@ export class InfisicalConfigModule {
 
   private static assemble(optionsModule: DynamicModule, extras: InfisicalConfigModuleExtras): DynamicModule {
     const isGlobal = extras.isGlobal ?? DEFAULTS.isGlobal;
-    const configModuleOptions = extras.configModule ?? {};
-    const signal = new SecretsReadySignal(extras.optionsTimeoutMs ?? DEFAULTS.optionsTimeoutMs);
+    const optionsTimeoutMs = extras.optionsTimeoutMs ?? DEFAULTS.optionsTimeoutMs;
+    // One object, imported here and by ConfigModule: one instance (one signal) per app.
+    const readyModule: DynamicModule = {
+      ...optionsModule,
+      providers: [
+        ...(optionsModule.providers ?? []),
+        BOOTSTRAP_CONFIG_SERVICE,
+        { provide: SecretsReadySignal, useFactory: () => new SecretsReadySignal(optionsTimeoutMs) },
+      ],
+      exports: [INFISICAL_CONFIG_MODULE_OPTIONS, SecretsReadySignal],
+    };
     return {
       module: InfisicalConfigModule,
       global: isGlobal,
-      imports: [
-        {
-          ...optionsModule,
-          providers: [...(optionsModule.providers ?? []), BOOTSTRAP_CONFIG_SERVICE],
-          exports: [INFISICAL_CONFIG_MODULE_OPTIONS],
-        },
-        ConfigModule.forRoot({
-          ...configModuleOptions,
-          isGlobal,
-          // Last, so Infisical's values win over the user's own load factories for the same key.
-          load: [...(configModuleOptions.load ?? []), () => signal.waitForValues()],
-        }),
-      ],
-      providers: createInfisicalConfigProviders(signal),
+      imports: [readyModule, configModuleWaitingForSecrets(readyModule, isGlobal, extras.configModule ?? {})],
+      providers: createInfisicalConfigProviders(),
       exports: [InfisicalConfigService, TypedInfisicalConfig, INFISICAL_CONFIG_OPTIONS, ConfigModule],
     };
   }

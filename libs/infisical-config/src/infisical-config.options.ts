@@ -163,6 +163,14 @@ export interface InfisicalConfigModuleOptions {
    */
   processEnv?: ProcessEnvMode;
   /**
+   * Keys that control the Node process or its connections (`NODE_OPTIONS`, `NODE_TLS_REJECT_UNAUTHORIZED`,
+   * `NODE_EXTRA_CA_CERTS`, `PATH`, `LD_*`, `HTTP(S)_PROXY`, `NO_PROXY`, ...) are never written to
+   * `process.env` from Infisical, so a secret cannot turn off TLS checks or inject code; they are still
+   * served through `ConfigService`, with a warning. List here the ones Infisical may write.
+   * @default []
+   */
+  allowProcessEnvKeys?: string[];
+  /**
    * Let the server expand references such as `${DB_PASSWORD}` or `${prod.DB_HOST}`.
    * @default true
    */

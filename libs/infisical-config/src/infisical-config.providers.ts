@@ -2,8 +2,8 @@ import type { Provider } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { ModulesContainer } from '@nestjs/core';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { REGISTERED_TWICE } from './infisical-config.messages.js';
-import { INFISICAL_CONFIG_OPTIONS, INFISICAL_METRICS, INFISICAL_SDK_FACTORY } from './infisical-config.constants.js';
+import { PROCESS_ENV_WITHHELD, REGISTERED_TWICE } from './infisical-config.messages.js';
+import { INFISICAL_CONFIG_OPTIONS, INFISICAL_METRICS } from './infisical-config.constants.js';
 import { createMetrics } from './metrics/create-metrics.js';
 import type { InfisicalMetrics } from './metrics/infisical-metrics.js';
 import { INFISICAL_CONFIG_MODULE_OPTIONS } from './infisical-config.module-definition.js';
@@ -11,21 +11,20 @@ import type { InfisicalConfigModuleOptions } from './infisical-config.options.js
 import { InfisicalConfigService } from './infisical-config.service.js';
 import { SnapshotFileCache } from './cache/snapshot-file.cache.js';
 import { LoadEventsLogger } from './logging/load-events.logger.js';
-import { BootLoader } from './loader/boot.loader.js';
+import { BootLoader, type FirstLoad } from './loader/boot.loader.js';
 import { SecretsLoader } from './loader/secrets.loader.js';
-import type { SecretsReadySignal } from './loader/secrets-ready.signal.js';
+import { SecretsReadySignal } from './loader/secrets-ready.signal.js';
 import { resolveInfisicalOptions } from './options/resolve-options.js';
 import type { ResolvedInfisicalOptions } from './options/resolved-options.interface.js';
 import { RefreshCoordinator } from './refresh/refresh.coordinator.js';
 import { RefreshScheduler } from './refresh/refresh.scheduler.js';
 import { RefreshState } from './refresh/refresh-state.js';
-import { ConfigServicePublisher } from './snapshot/config-service.publisher.js';
+import { CONFIGURATION_TOKEN, ConfigServiceWriter } from './snapshot/config-service.writer.js';
 import { ContentFingerprinter } from './snapshot/content-fingerprint.js';
 import { ProcessEnvWriter } from './snapshot/process-env.writer.js';
 import { SnapshotStore } from './snapshot/snapshot.store.js';
 import { SchemaGate } from './validation/schema.gate.js';
 import { TypedInfisicalConfig } from './validation/typed-config.js';
-import { createInfisicalSdk, type InfisicalSdkFactory } from './source/infisical-sdk.factory.js';
 import { InfisicalSource } from './source/infisical.source.js';
 
 /** Runs `step`, and lets `ConfigService` fail with the same error instead of waiting for values. */
@@ -39,53 +38,55 @@ async function failingSignal<T>(signal: SecretsReadySignal, step: () => T | Prom
 }
 
 /**
- * The first load (bounded, with fallbacks), checked against the schema; releases `ConfigService` once
- * `process.env` holds the values too.
+ * The first load (bounded, with fallbacks, validated), written to `process.env`; then `ConfigService` is
+ * released with the same values.
  */
-async function loadFirstSnapshot(bootLoader: BootLoader, gate: SchemaGate, log: LoadEventsLogger, env: ProcessEnvWriter, signal: SecretsReadySignal) {
-  const snapshot = await bootLoader.load();
-  const checked = await gate.check(snapshot);
-  if (!checked.ok) throw checked.error;
-  env.writeAll(snapshot.values);
-  if (snapshot.source === 'infisical') log.loaded(snapshot);
-  signal.ready(snapshot.values);
-  return { store: new SnapshotStore(snapshot), typed: new TypedInfisicalConfig<object>(checked.config) };
+async function loadFirstSnapshot(bootLoader: BootLoader, env: ProcessEnvWriter, log: LoadEventsLogger, signal: SecretsReadySignal): Promise<FirstLoad> {
+  const first = await bootLoader.load();
+  const withheld = env.withheld(first.snapshot);
+  if (withheld.length > 0) log.warn(PROCESS_ENV_WITHHELD(withheld));
+  await env.writeAll(first.snapshot);
+  if (first.snapshot.source === 'infisical') log.loaded(first.snapshot);
+  signal.ready(first.snapshot.values);
+  return first;
 }
 
-/** @internal What the first load produced: the snapshot store and the typed config. */
+/** @internal What the first load produced. */
 const FIRST_LOAD = Symbol('FIRST_LOAD');
 
+/** A provider built from the resolved options alone. */
+const fromOptions = <T,>(provide: unknown, build: (options: ResolvedInfisicalOptions) => T): Provider => ({
+  provide: provide as string,
+  inject: [INFISICAL_CONFIG_OPTIONS],
+  useFactory: build,
+});
+
 /**
- * The providers of one module registration, in the direction data flows:
- * options → source → loader → snapshot store → service, and the refresh job on top.
+ * The providers of one module registration (one set per app), in the direction data flows:
+ * options → source → loader → first load → snapshot store → service, and the refresh job on top.
  */
-export function createInfisicalConfigProviders(signal: SecretsReadySignal): Provider[] {
+export function createInfisicalConfigProviders(): Provider[] {
   return [
-    { provide: INFISICAL_SDK_FACTORY, useValue: createInfisicalSdk },
     {
       provide: INFISICAL_CONFIG_OPTIONS,
-      inject: [INFISICAL_CONFIG_MODULE_OPTIONS],
-      useFactory: (options: InfisicalConfigModuleOptions) =>
+      inject: [INFISICAL_CONFIG_MODULE_OPTIONS, SecretsReadySignal],
+      useFactory: (options: InfisicalConfigModuleOptions, signal: SecretsReadySignal) =>
         failingSignal(signal, () => {
           signal.optionsReceived();
           return resolveInfisicalOptions(options);
         }),
     },
-    {
-      provide: InfisicalSource,
-      inject: [INFISICAL_CONFIG_OPTIONS, INFISICAL_SDK_FACTORY],
-      useFactory: (options: ResolvedInfisicalOptions, createSdk: InfisicalSdkFactory) => new InfisicalSource(options, createSdk),
-    },
-    { provide: INFISICAL_METRICS, inject: [INFISICAL_CONFIG_OPTIONS], useFactory: createMetrics },
+    fromOptions(InfisicalSource, (options) => new InfisicalSource(options)),
+    fromOptions(INFISICAL_METRICS, createMetrics),
+    fromOptions(ProcessEnvWriter, (options) => new ProcessEnvWriter(options.processEnv, new Set(options.allowProcessEnvKeys))),
+    fromOptions(LoadEventsLogger, (options) => new LoadEventsLogger(options)),
+    fromOptions(SchemaGate, (options) => new SchemaGate(options.schema)),
+    fromOptions(ContentFingerprinter, (options) => new ContentFingerprinter(options.auth.clientSecret, options.projectId)),
+    { provide: RefreshState, useFactory: () => new RefreshState() },
     {
       provide: SecretsLoader,
       inject: [InfisicalSource, INFISICAL_CONFIG_OPTIONS, INFISICAL_METRICS],
       useFactory: (source: InfisicalSource, options: ResolvedInfisicalOptions, metrics: InfisicalMetrics) => new SecretsLoader(source, options, metrics),
-    },
-    {
-      provide: ProcessEnvWriter,
-      inject: [INFISICAL_CONFIG_OPTIONS],
-      useFactory: (options: ResolvedInfisicalOptions) => new ProcessEnvWriter(options.processEnv),
     },
     {
       provide: SnapshotFileCache,
@@ -93,57 +94,44 @@ export function createInfisicalConfigProviders(signal: SecretsReadySignal): Prov
       useFactory: (options: ResolvedInfisicalOptions, metrics: InfisicalMetrics) => new SnapshotFileCache(options, metrics),
     },
     {
-      provide: LoadEventsLogger,
-      inject: [INFISICAL_CONFIG_OPTIONS],
-      useFactory: (options: ResolvedInfisicalOptions) => new LoadEventsLogger(options),
-    },
-    {
-      provide: SchemaGate,
-      inject: [INFISICAL_CONFIG_OPTIONS],
-      useFactory: (options: ResolvedInfisicalOptions) => new SchemaGate(options.schema),
-    },
-    {
       provide: FIRST_LOAD,
-      inject: [SecretsLoader, SnapshotFileCache, SchemaGate, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter],
+      inject: [SecretsLoader, SnapshotFileCache, SchemaGate, RefreshState, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter, SecretsReadySignal],
       useFactory: (
         loader: SecretsLoader,
         fileCache: SnapshotFileCache,
         gate: SchemaGate,
+        state: RefreshState,
         log: LoadEventsLogger,
         metrics: InfisicalMetrics,
         options: ResolvedInfisicalOptions,
         env: ProcessEnvWriter,
-      ) => failingSignal(signal, () => loadFirstSnapshot(new BootLoader(loader, fileCache, log, metrics, options), gate, log, env, signal)),
+        signal: SecretsReadySignal,
+      ) => failingSignal(signal, () => loadFirstSnapshot(new BootLoader(loader, fileCache, gate, state, log, metrics, options), env, log, signal)),
     },
-    { provide: SnapshotStore, inject: [FIRST_LOAD], useFactory: (first: { store: SnapshotStore }) => first.store },
-    { provide: TypedInfisicalConfig, inject: [FIRST_LOAD], useFactory: (first: { typed: TypedInfisicalConfig<object> }) => first.typed },
-    { provide: RefreshState, useFactory: () => new RefreshState() },
+    { provide: SnapshotStore, inject: [FIRST_LOAD], useFactory: (first: FirstLoad) => new SnapshotStore(first.snapshot) },
+    { provide: TypedInfisicalConfig, inject: [FIRST_LOAD], useFactory: (first: FirstLoad) => new TypedInfisicalConfig<object>(first.config) },
     {
-      // Injects the app-wide ConfigService, which exists once the first snapshot is in.
-      provide: ConfigServicePublisher,
-      inject: [ConfigService, ProcessEnvWriter],
-      useFactory: (config: ConfigService, env: ProcessEnvWriter) => new ConfigServicePublisher(config, env),
+      // The app-wide ConfigService exists once the first snapshot is in; its configuration object is this app's.
+      provide: ConfigServiceWriter,
+      inject: [CONFIGURATION_TOKEN, ConfigService],
+      useFactory: (configuration: Record<string, unknown>, config: ConfigService) => new ConfigServiceWriter(configuration, config),
     },
     {
       provide: RefreshCoordinator,
-      inject: [SecretsLoader, SnapshotStore, RefreshState, ConfigServicePublisher, SnapshotFileCache, SchemaGate, TypedInfisicalConfig, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS],
+      inject: [SecretsLoader, SnapshotStore, RefreshState, ConfigServiceWriter, ProcessEnvWriter, SnapshotFileCache, SchemaGate, TypedInfisicalConfig, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS],
       useFactory: (
         loader: SecretsLoader,
         store: SnapshotStore,
         state: RefreshState,
-        publisher: ConfigServicePublisher,
+        config: ConfigServiceWriter,
+        env: ProcessEnvWriter,
         fileCache: SnapshotFileCache,
         gate: SchemaGate,
         typed: TypedInfisicalConfig<object>,
         log: LoadEventsLogger,
         metrics: InfisicalMetrics,
         options: ResolvedInfisicalOptions,
-      ) => new RefreshCoordinator(loader, store, state, publisher, fileCache, { gate, typed }, log, metrics, options),
-    },
-    {
-      provide: ContentFingerprinter,
-      inject: [INFISICAL_CONFIG_OPTIONS],
-      useFactory: (options: ResolvedInfisicalOptions) => new ContentFingerprinter(options.auth.clientSecret, options.projectId),
+      ) => new RefreshCoordinator(loader, store, state, { config, env }, fileCache, { gate, typed }, log, metrics, options),
     },
     {
       provide: InfisicalConfigService,

@@ -1,5 +1,5 @@
 import type { OnApplicationShutdown } from '@nestjs/common';
-import { filter, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import { MISSING_KEY } from './infisical-config.messages.js';
 import type { InfisicalConfigProblem, InfisicalConfigStatus } from './infisical-config.status.js';
 import type { RefreshCoordinator, RefreshOutcome } from './refresh/refresh.coordinator.js';
@@ -17,7 +17,10 @@ const toProblem = (problem: RefreshProblem | undefined): InfisicalConfigProblem 
  * Created once the first load has finished, so it is never seen empty.
  */
 export class InfisicalConfigService implements OnApplicationShutdown {
-  /** Per applied refresh, which keys were added, changed and removed (names only). */
+  /**
+   * Per applied refresh, which keys were added, changed and removed (names only). A subscriber that throws
+   * (or returns a promise that rejects) is logged by class and cannot break the refresh or the process.
+   */
   readonly changes$: Observable<SecretsChange>;
   private fingerprintOf: { snapshot: SecretsSnapshot; fingerprint: string } | undefined;
 
@@ -74,9 +77,7 @@ export class InfisicalConfigService implements OnApplicationShutdown {
    * when its password changes). Emits after `ConfigService` and `process.env` hold the new values.
    */
   watch(...keys: string[]): Observable<SecretsChange> {
-    const wanted = new Set(keys);
-    const touches = (change: SecretsChange) => [change.added, change.changed, change.removed].some((names) => names.some((name) => wanted.has(name)));
-    return this.changes$.pipe(filter(touches));
+    return this.store.watch(keys);
   }
 
   /**

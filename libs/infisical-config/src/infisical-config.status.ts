@@ -28,7 +28,7 @@ export interface InfisicalConfigStatus {
   consecutiveFailures: number;
   /** The last failed refresh (kept after recovery; compare its time with fetchedAt). */
   lastError: InfisicalConfigProblem | null;
-  /** The last refresh that was fetched but not applied (mass deletion). */
+  /** The last load or refresh that was fetched but not applied (mass deletion, schema). */
   lastRefusal: InfisicalConfigProblem | null;
   /** When the current access token expires (null before the first login). */
   tokenExpiresAt: string | null;

@@ -31,11 +31,15 @@ describe('failureCause', () => {
     [429, 'r', 'rate_limited'],
     [502, 'r', 'server_error'],
     [400, 'r', 'malformed'],
-    [undefined, 'no answer within 800 ms (refresh.timeoutMs)', 'timeout'],
-    [undefined, 'the request timed out', 'timeout'],
     [undefined, 'the reply is not an Infisical secrets list', 'malformed'],
-    [undefined, 'the server could not be reached (ECONNRESET)', 'network'],
   ])('a plain InfisicalLoadError with status %s and reason %s is %s', (status, reason, cause) => {
     expect(failureCause(new InfisicalLoadError('m', 'list secrets', status, reason))).toBe(cause);
+  });
+
+  it('never reads the message or reason: rewording them changes no label', () => {
+    for (const reason of ['no answer within 800 ms (refresh.timeoutMs)', 'the request timed out', 'the server could not be reached (ECONNRESET)']) {
+      expect(failureCause(new InfisicalLoadError(reason, 'list secrets', undefined, reason))).toBe('malformed');
+    }
+    expect(failureCause(new InfisicalConnectionError('reworded', 'startup', undefined, 'reworded', 'timeout'))).toBe('timeout');
   });
 });

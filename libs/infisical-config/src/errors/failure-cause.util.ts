@@ -17,24 +17,20 @@ const CONNECTION_CAUSES: Record<InfisicalConnectionProblem, LoadFailureCause> = 
 };
 
 /**
- * The cause of a load failure, for a metrics label. A login lockout counts as `auth`. A plain
- * InfisicalLoadError (startup or refresh deadline, or built elsewhere) is classified by its status, else
- * by its reason: a deadline is a `timeout`, an answer of the wrong shape or an unexpected 4xx (400, 422…)
- * is `malformed`, anything else without a status is `network`.
+ * The cause of a load failure, for a metrics label, from the error's class and fields only (never from its
+ * text: rewording a message must not change a label). A login lockout counts as `auth`. A plain
+ * InfisicalLoadError is an unexpected answer: classified by its status, `malformed` without one.
  */
 export function failureCause(error: InfisicalLoadError): LoadFailureCause {
   if (error instanceof InfisicalAuthError) return 'auth';
   if (error instanceof InfisicalAccessError) return 'access';
   if (error instanceof SecretNotFoundError) return 'not_found';
   if (error instanceof InfisicalConnectionError) return CONNECTION_CAUSES[error.problem];
-  const { status, reason } = error;
+  const { status } = error;
   if (status === 401) return 'auth';
   if (status === 403) return 'access';
   if (status === 404) return 'not_found';
   if (status === 429) return 'rate_limited';
-  if (status !== undefined) return status >= 500 ? 'server_error' : 'malformed';
-  if (/timed out|no answer within/i.test(reason)) return 'timeout';
-  if (/not an Infisical|not JSON/i.test(reason)) return 'malformed';
-  if (/TLS|certificate/i.test(reason)) return 'tls';
-  return 'network';
+  if (status !== undefined && status >= 500) return 'server_error';
+  return 'malformed';
 }

@@ -29,3 +29,12 @@ export function sanitizedCause(error: unknown, reason: string, code?: string): E
   cause.stack = [`${cause.name}: ${reason}`, ...frames].join('\n');
   return cause;
 }
+
+/** The class of a thrown value, for a log line that must not carry its message. */
+export function errorClassName(error: unknown): string {
+  if (error instanceof Error) {
+    const name = error.constructor?.name || error.name;
+    return SAFE_NAME.test(name) ? name : 'Error';
+  }
+  return `a thrown ${error === null ? 'null' : typeof error}`;
+}

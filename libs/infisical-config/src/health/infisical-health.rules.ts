@@ -3,7 +3,8 @@ export interface InfisicalHealthRules {
   /**
    * Down when the values have not been refreshed from Infisical for this long (for a fallback: since it
    * was taken at boot).
-   * @default the cache TTL plus 5 minutes: Infisical unreachable for 5 minutes past the TTL
+   * @default the cache TTL plus 5 minutes: Infisical unreachable for 5 minutes past the TTL (no limit when
+   * `refresh.enabled` is false: the values then stay as loaded on purpose)
    */
   maxStalenessMs?: number;
   /**

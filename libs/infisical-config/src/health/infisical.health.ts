@@ -16,6 +16,8 @@ export type InfisicalHealthDetails = {
   secretCount: number;
   tokenExpiresInMs: number | null;
   lastError: { reason: string; status?: number; at: string } | null;
+  /** The last load or refresh that was fetched but not applied (schema, mass deletion). */
+  lastRefusal: { reason: string; at: string } | null;
   warnings: string[];
   /** Why the indicator is down; absent when up. */
   down?: string;
@@ -46,7 +48,9 @@ export class InfisicalHealthIndicator {
     const status = this.infisicalConfig.status(now);
     const snapshot = this.infisicalConfig.currentSnapshot;
     const slowFetchMs = rules.slowFetchMs ?? HEALTH_DEFAULTS.slowFetchMs;
-    const maxStalenessMs = rules.maxStalenessMs ?? (this.options?.refresh.ttlMs ?? 0) + HEALTH_DEFAULTS.stalenessPastTtlMs;
+    // Without scheduled refreshes the values stay as loaded on purpose: they do not go stale by default.
+    const refreshes = this.options?.refresh.enabled ?? true;
+    const maxStalenessMs = rules.maxStalenessMs ?? (refreshes ? (this.options?.refresh.ttlMs ?? 0) + HEALTH_DEFAULTS.stalenessPastTtlMs : Infinity);
     const staleForMs = now - (status.fallback ? snapshot.loadedAt : snapshot.fetchedAt).getTime();
     const tokenExpiresAt = status.tokenExpiresAt === null ? null : Date.parse(status.tokenExpiresAt);
 
@@ -60,6 +64,7 @@ export class InfisicalHealthIndicator {
       secretCount: status.secretCount,
       tokenExpiresInMs: tokenExpiresAt === null ? null : Math.max(0, tokenExpiresAt - now),
       lastError: status.lastError,
+      lastRefusal: status.lastRefusal,
       warnings: status.lastLatencyMs > slowFetchMs ? [`slow fetch: ${status.lastLatencyMs} ms (over ${slowFetchMs} ms)`] : [],
     };
     if (staleForMs > maxStalenessMs) return { ...details, down: `values not refreshed from Infisical for ${duration(staleForMs)} (limit ${duration(maxStalenessMs)})` };
@@ -81,5 +86,6 @@ const EMPTY: InfisicalHealthDetails = {
   secretCount: 0,
   tokenExpiresInMs: null,
   lastError: null,
+  lastRefusal: null,
   warnings: [],
 };

@@ -3,7 +3,7 @@ import type { SecretValues } from '../snapshot/secrets-snapshot.js';
 import { withTimeout } from './with-timeout.util.js';
 
 /**
- * Holds `ConfigService` back until the first snapshot is loaded. One signal per module registration:
+ * Holds `ConfigService` back until the first snapshot is loaded. A provider: one signal per app.
  * `@nestjs/config` builds `ConfigService` only after its `load` factories resolve, and the factory this
  * module adds waits on {@link waitForValues}. So every consumer of `ConfigService`, in any module, in a
  * constructor or in another module's async factory, runs after the secrets are in.

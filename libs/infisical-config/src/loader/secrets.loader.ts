@@ -20,10 +20,13 @@ export class SecretsLoader {
     private readonly metrics: InfisicalMetrics = NO_METRICS,
   ) {}
 
-  /** @param requireSecrets fail on a scope that comes back empty (at boot: likely a typo) */
-  async load(requireSecrets = false): Promise<SecretsSnapshot> {
+  /**
+   * @param requireSecrets fail on a scope that comes back empty (at boot: likely a typo)
+   * @param signal aborts the requests (the load's deadline, shutdown)
+   */
+  async load(requireSecrets = false, signal?: AbortSignal): Promise<SecretsSnapshot> {
     const started = performance.now();
-    const fetched = await Promise.all(this.options.scopes.map((scope) => this.fetchTimed(scope)));
+    const fetched = await Promise.all(this.options.scopes.map((scope) => this.fetchTimed(scope, signal)));
     const latencyMs = Math.round(performance.now() - started);
     if (requireSecrets) this.rejectEmptyScopes(fetched);
     const merged = mergeScopes(fetched);
@@ -52,11 +55,11 @@ export class SecretsLoader {
     if (oversized.length > 0) this.logger.warn(VALUES_OVERSIZED(oversized));
   }
 
-  private async fetchTimed(scope: ResolvedInfisicalOptions['scopes'][number]) {
+  private async fetchTimed(scope: ResolvedInfisicalOptions['scopes'][number], signal: AbortSignal | undefined) {
     const started = performance.now();
     const label = `${scope.environment}:${scope.secretPath}`;
     try {
-      const secrets = await this.source.fetchScope(scope);
+      const secrets = await this.source.fetchScope(scope, signal);
       this.metrics.observeFetch(label, 'success', (performance.now() - started) / 1000);
       return { scope, secretPath: scope.secretPath, secrets };
     } catch (error) {

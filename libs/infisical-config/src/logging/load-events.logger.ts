@@ -35,6 +35,10 @@ export class LoadEventsLogger {
     this.logger.warn(message);
   }
 
+  error(message: string): void {
+    this.logger.error(message);
+  }
+
   info(message: string): void {
     this.logger.log(message);
   }

@@ -20,6 +20,7 @@ describe('resolveInfisicalOptions', () => {
       scopes: [{ environment: 'dev', secretPath: '/server', recursive: false, includeImports: true, allowEmpty: false }],
       auth: { clientId: 'id' },
       processEnv: 'override',
+      allowProcessEnvKeys: [],
       expandSecretReferences: true,
       startupTimeoutMs: 10_000,
       routineLogLevel: 'debug',

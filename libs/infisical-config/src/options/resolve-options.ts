@@ -117,6 +117,10 @@ export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions
   if (options.processEnv !== undefined && !PROCESS_ENV_MODES.includes(options.processEnv)) {
     problems.push(`processEnv must be one of ${PROCESS_ENV_MODES.join(', ')}`);
   }
+  const allowed = options.allowProcessEnvKeys;
+  if (allowed !== undefined && !(Array.isArray(allowed) && allowed.every((key) => typeof key === 'string' && !isBlank(key)))) {
+    problems.push('allowProcessEnvKeys must be a list of variable names');
+  }
   const timeout = options.startupTimeoutMs;
   if (options.schema !== undefined && typeof options.schema !== 'function') problems.push('schema must be a class with class-validator decorators');
   if (options.routineLogLevel !== undefined && !['log', 'debug', 'verbose'].includes(options.routineLogLevel)) {
@@ -166,6 +170,7 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, e
     ),
     auth: withHiddenSecret({ clientId: options.auth.clientId.trim() }, 'clientSecret', options.auth.clientSecret),
     processEnv: options.processEnv ?? DEFAULTS.processEnv,
+    allowProcessEnvKeys: Object.freeze([...(options.allowProcessEnvKeys ?? [])]),
     expandSecretReferences: options.expandSecretReferences ?? DEFAULTS.expandSecretReferences,
     startupTimeoutMs: options.startupTimeoutMs ?? DEFAULTS.startupTimeoutMs,
     routineLogLevel: options.routineLogLevel ?? DEFAULTS.routineLogLevel,

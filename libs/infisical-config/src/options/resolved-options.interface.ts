@@ -8,6 +8,7 @@ export interface ResolvedInfisicalOptions {
   readonly scopes: readonly Readonly<Required<InfisicalScope>>[];
   readonly auth: Readonly<UniversalAuthCredentials>;
   readonly processEnv: ProcessEnvMode;
+  readonly allowProcessEnvKeys: readonly string[];
   readonly expandSecretReferences: boolean;
   readonly startupTimeoutMs: number;
   readonly routineLogLevel: 'log' | 'debug' | 'verbose';

@@ -1,5 +1,3 @@
-import type { InfisicalLoadError } from '../errors/infisical-load.error.js';
-
 /** A sanitized error: cause and status, no URL query string, no value. */
 export interface RefreshProblem {
   readonly reason: string;
@@ -9,7 +7,7 @@ export interface RefreshProblem {
   readonly retryAfterMs?: number;
 }
 
-/** The outcome history of refreshes that status() reports. */
+/** The outcome history of loads and refreshes that status() and health report. */
 export class RefreshState {
   consecutiveFailures = 0;
   lastError: RefreshProblem | undefined;
@@ -20,9 +18,10 @@ export class RefreshState {
     this.consecutiveFailures = 0;
   }
 
-  failed(error: InfisicalLoadError, at: Date): void {
+  /** A load or refresh that got no usable answer (an InfisicalLoadError's fields, or an unexpected error). */
+  failed(problem: { reason: string; status?: number; retryAfterMs?: number }, at: Date): void {
     this.consecutiveFailures += 1;
-    this.lastError = { reason: error.reason, status: error.status, at, retryAfterMs: error.retryAfterMs };
+    this.lastError = { reason: problem.reason, status: problem.status, at, retryAfterMs: problem.retryAfterMs };
   }
 
   refused(reason: string, at: Date): void {

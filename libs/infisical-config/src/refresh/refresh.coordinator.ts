@@ -1,20 +1,23 @@
+import type { OnModuleDestroy } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { InfisicalLoadError } from '../errors/infisical-load.error.js';
 import type { SnapshotFileCache } from '../cache/snapshot-file.cache.js';
 import { failureCause } from '../errors/failure-cause.util.js';
-import { RECOVERED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_REFUSED_INVALID, REFRESH_TIMEOUT } from '../infisical-config.messages.js';
-import type { SchemaGate } from '../validation/schema.gate.js';
-import type { TypedInfisicalConfig } from '../validation/typed-config.js';
+import { errorClassName } from '../errors/sanitized-cause.util.js';
+import { RECOVERED, REFRESH_CRASHED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_REFUSED_INVALID, REFRESH_TIMEOUT, SHUTTING_DOWN } from '../infisical-config.messages.js';
 import type { LoadEventsLogger } from '../logging/load-events.logger.js';
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import { withTimeout } from '../loader/with-timeout.util.js';
 import type { SecretsLoader } from '../loader/secrets.loader.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
-import type { ConfigServicePublisher } from '../snapshot/config-service.publisher.js';
+import type { ConfigServiceWriter } from '../snapshot/config-service.writer.js';
 import { massDeletionRefusal } from '../snapshot/mass-deletion.guard.js';
+import type { ProcessEnvWriter } from '../snapshot/process-env.writer.js';
+import type { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
 import { diffSnapshots, isEmptyDiff, type SecretsDiff } from '../snapshot/snapshot-diff.js';
 import type { SnapshotStore } from '../snapshot/snapshot.store.js';
-import { toLoadError } from '../source/sdk-error.util.js';
+import { deadlineError, toLoadError } from '../source/infisical-failure.util.js';
+import type { SchemaGate } from '../validation/schema.gate.js';
+import type { TypedInfisicalConfig } from '../validation/typed-config.js';
 import type { RefreshState } from './refresh-state.js';
 
 /** What one refresh did. */
@@ -24,18 +27,29 @@ export type RefreshOutcome =
   | { readonly status: 'refused'; readonly reason: string }
   | { readonly status: 'failed'; readonly reason: string };
 
+/** Where a refresh was when something unexpected happened: named in the log instead of the error's text. */
+type RefreshStage = 'load' | 'mass-deletion guard' | 'schema' | 'swap' | 'process.env' | 'change events' | 'file cache' | 'log';
+
+/** Where the values of a refresh go, in order: the snapshot store and typed config, then these two sinks. */
+export interface RefreshSinks {
+  readonly config: ConfigServiceWriter;
+  readonly env: ProcessEnvWriter;
+}
+
 /**
- * Runs refreshes: load, guard, swap, publish, announce. Single flight: the timer, a manual `refresh()` and
- * the webhook share the refresh in progress instead of starting another.
+ * Runs refreshes: load, guard, validate, swap, publish, announce, persist. Single flight: the timer and a
+ * manual `refresh()` share the refresh in progress (including its `process.env` writes) instead of starting
+ * another. Whatever throws, a refresh ends as an outcome; after {@link close} nothing more is applied.
  */
-export class RefreshCoordinator {
+export class RefreshCoordinator implements OnModuleDestroy {
   private inFlight: Promise<RefreshOutcome> | undefined;
+  private readonly shutdown = new AbortController();
 
   constructor(
     private readonly loader: SecretsLoader,
     private readonly store: SnapshotStore,
     private readonly state: RefreshState,
-    private readonly publisher: ConfigServicePublisher,
+    private readonly sinks: RefreshSinks,
     private readonly fileCache: SnapshotFileCache,
     private readonly schema: { gate: SchemaGate; typed: TypedInfisicalConfig<object> },
     private readonly log: LoadEventsLogger,
@@ -47,65 +61,125 @@ export class RefreshCoordinator {
     return this.inFlight !== undefined;
   }
 
+  private get closed(): boolean {
+    return this.shutdown.signal.aborted;
+  }
+
   /** Never rejects: a failure keeps the last good snapshot and is reported in the outcome and status(). */
   refresh(): Promise<RefreshOutcome> {
-    this.inFlight ??= this.run()
-      .then((outcome) => {
-        this.metrics.countRefresh(outcome.status);
-        return outcome;
-      })
-      .finally(() => (this.inFlight = undefined));
+    if (this.closed) return Promise.resolve({ status: 'failed', reason: SHUTTING_DOWN });
+    this.inFlight ??= this.run().finally(() => (this.inFlight = undefined));
     return this.inFlight;
   }
 
+  onModuleDestroy(): void {
+    this.close();
+  }
+
+  /** Aborts the refresh in flight; it applies and writes nothing more. */
+  close(): void {
+    this.shutdown.abort();
+  }
+
   private async run(): Promise<RefreshOutcome> {
-    const started = performance.now();
-    let next;
+    const progress = { stage: 'load' as RefreshStage };
+    let outcome: RefreshOutcome;
     try {
-      // A late answer after the timeout is dropped: it can never overwrite what a later refresh applied.
-      const { timeoutMs } = this.options.refresh;
-      const timeoutError = () => new InfisicalLoadError(REFRESH_TIMEOUT(timeoutMs), 'list secrets', undefined, REFRESH_TIMEOUT(timeoutMs));
-      next = await withTimeout(this.loader.load(), timeoutMs, timeoutError);
+      outcome = await this.attempt(progress);
     } catch (error) {
-      const loadError = error instanceof InfisicalLoadError ? error : toLoadError('list secrets', error, this.options);
+      outcome = this.unexpected(progress.stage, error);
+    }
+    try {
+      this.metrics.countRefresh(outcome.status);
+    } catch {
+      // Metrics are best effort: a broken registry must not turn an applied refresh into a failure.
+    }
+    return outcome;
+  }
+
+  private async attempt(progress: { stage: RefreshStage }): Promise<RefreshOutcome> {
+    const started = performance.now();
+    const next = await this.load(started);
+    if (!('keys' in next)) return next;
+    if (this.closed) return { status: 'failed', reason: SHUTTING_DOWN };
+
+    progress.stage = 'mass-deletion guard';
+    const previous = this.store.snapshot;
+    const diff = diffSnapshots(previous, next);
+    // The guard protects live values from a bad answer; a fallback's extra keys are expected to go.
+    const recovering = previous.source !== 'infisical';
+    const { acceptMassDeletion, maxRemovedShare } = this.options.refresh;
+    const refusal = acceptMassDeletion || recovering ? undefined : massDeletionRefusal(diff, previous.size, maxRemovedShare);
+    if (refusal) return this.refuse(refusal, REFRESH_REFUSED(refusal));
+
+    progress.stage = 'schema';
+    const checked = await this.schema.gate.check(next);
+    if (!checked.ok) {
+      const keys = checked.error.problems.map((problem) => problem.key).join(', ');
+      return this.refuse(`the values do not pass the schema: ${keys}`, REFRESH_REFUSED_INVALID(checked.error.message));
+    }
+    if (this.closed) return { status: 'failed', reason: SHUTTING_DOWN };
+
+    // Snapshot, typed config and ConfigService switch in one synchronous step: no reader sees them disagree.
+    progress.stage = 'swap';
+    const changed = !isEmptyDiff(diff);
+    this.store.swap(next); // also when unchanged: the values are now fresh
+    this.schema.typed.replace(checked.config);
+    this.state.succeeded();
+    if (changed) this.sinks.config.apply(next, diff);
+
+    if (changed) {
+      progress.stage = 'process.env';
+      await this.sinks.env.apply(next, diff);
+      if (this.closed) return { status: 'applied', diff };
+      progress.stage = 'change events';
+      this.store.announce({ ...diff, source: next.source, at: next.fetchedAt });
+    }
+    progress.stage = 'log';
+    if (recovering) this.log.info(RECOVERED(previous.source === 'dotenv' ? '.env files' : 'file cache'));
+    this.log.refreshed(next, changed ? diff : undefined);
+    progress.stage = 'file cache';
+    await this.fileCache.save(next, changed);
+    return changed ? { status: 'applied', diff } : { status: 'unchanged' };
+  }
+
+  /** The new snapshot, or the `failed` outcome of a load that got no usable answer. */
+  private async load(started: number): Promise<SecretsSnapshot | RefreshOutcome> {
+    const { timeoutMs } = this.options.refresh;
+    // The deadline aborts the requests themselves; shutdown does too.
+    const deadline = new AbortController();
+    const signal = AbortSignal.any([deadline.signal, this.shutdown.signal]);
+    try {
+      return await withTimeout(this.loader.load(false, signal), timeoutMs, () => {
+        deadline.abort();
+        return deadlineError('list secrets', REFRESH_TIMEOUT(timeoutMs), REFRESH_TIMEOUT(timeoutMs));
+      });
+    } catch (error) {
+      if (this.closed) return { status: 'failed', reason: SHUTTING_DOWN };
+      const loadError = toLoadError('list secrets', error, this.options);
       this.state.failed(loadError, new Date());
       this.metrics.countFailure(failureCause(loadError));
       this.log.warn(REFRESH_FAILED(loadError.reason, Math.round(performance.now() - started), this.state.consecutiveFailures));
       return { status: 'failed', reason: loadError.reason };
     }
+  }
 
-    const previous = this.store.snapshot;
-    const diff = diffSnapshots(previous, next);
-    const { acceptMassDeletion, maxRemovedShare } = this.options.refresh;
-    // The guard protects live values from a bad answer; a fallback's extra keys are expected to go.
-    const recovering = previous.source !== 'infisical';
-    const refusal = acceptMassDeletion || recovering ? undefined : massDeletionRefusal(diff, previous.size, maxRemovedShare);
-    if (refusal) {
-      this.state.refused(refusal, new Date());
-      this.log.warn(REFRESH_REFUSED(refusal));
-      return { status: 'refused', reason: refusal };
-    }
+  private refuse(reason: string, message: string): RefreshOutcome {
+    this.state.refused(reason, new Date());
+    this.log.warn(message);
+    return { status: 'refused', reason };
+  }
 
-    const checked = await this.schema.gate.check(next);
-    if (!checked.ok) {
-      const reason = `the values do not pass the schema: ${checked.error.problems.map((problem) => problem.key).join(', ')}`;
-      this.state.refused(reason, new Date());
-      this.log.warn(REFRESH_REFUSED_INVALID(checked.error.message));
-      return { status: 'refused', reason };
+  /** A bug, a throwing logger or metrics registry: a failed outcome, its class and stage logged, never its text. */
+  private unexpected(stage: RefreshStage, error: unknown): RefreshOutcome {
+    const errorClass = errorClassName(error);
+    const reason = `unexpected ${errorClass} in ${stage}`;
+    try {
+      this.state.failed({ reason }, new Date());
+      this.log.error(REFRESH_CRASHED(stage, errorClass));
+    } catch {
+      // Even the logger failed: the outcome still reports it.
     }
-
-    // Swap, typed config, ConfigService and process.env in one synchronous step: no reader sees them disagree.
-    const changed = !isEmptyDiff(diff);
-    this.store.swap(next); // also when unchanged: the values are now fresh
-    this.schema.typed.replace(checked.config);
-    this.state.succeeded();
-    if (changed) {
-      this.publisher.publish(next, diff);
-      this.store.announce({ ...diff, source: next.source, at: next.fetchedAt });
-    }
-    if (recovering) this.log.info(RECOVERED(previous.source === 'dotenv' ? '.env files' : 'file cache'));
-    this.log.refreshed(next, changed ? diff : undefined);
-    await this.fileCache.save(next);
-    return changed ? { status: 'applied', diff } : { status: 'unchanged' };
+    return { status: 'failed', reason };
   }
 }

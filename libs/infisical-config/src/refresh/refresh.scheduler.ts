@@ -1,12 +1,13 @@
-import { Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { SchedulerRegistry } from '@nestjs/schedule';
-import { TICK_FAILED, TOKEN_RENEWAL_FAILED } from '../infisical-config.messages.js';
+import { errorClassName } from '../errors/sanitized-cause.util.js';
+import { TIMER_FAILED, TOKEN_RENEWAL_FAILED } from '../infisical-config.messages.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
-import type { InfisicalSource } from '../source/infisical.source.js';
-import { describeSdkFailure } from '../source/sdk-error.util.js';
-import { MAX_TIMER_DELAY_MS, regularRefreshDelay, retryDelay } from './refresh-delay.util.js';
-import type { RefreshCoordinator } from './refresh.coordinator.js';
 import type { SnapshotStore } from '../snapshot/snapshot.store.js';
+import { describeFailure } from '../source/infisical-failure.util.js';
+import type { InfisicalSource } from '../source/infisical.source.js';
+import { MAX_TIMER_DELAY_MS, regularRefreshDelay, retryDelay } from './refresh-delay.util.js';
+import type { RefreshOutcome, RefreshCoordinator } from './refresh.coordinator.js';
 import type { RefreshState } from './refresh-state.js';
 
 /** Names of the timers in `SchedulerRegistry`. */
@@ -17,12 +18,14 @@ const logger = new Logger('InfisicalConfig');
 
 /**
  * The two timers: refresh before the TTL runs out (backing off after failures) and renew the access token
- * before it expires. Started in onApplicationBootstrap, removed on shutdown; every tick is wrapped so a
- * failure is logged, never thrown into the event loop.
+ * before it expires. Started in onApplicationBootstrap, removed on shutdown. The next refresh is always
+ * scheduled, whatever the last one did; every tick is wrapped so a failure is logged (its class, never its
+ * text), never thrown into the event loop.
  */
-export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class RefreshScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private tokenFailures = 0;
+  private stopListening: (() => void) | undefined;
 
   constructor(
     private readonly coordinator: RefreshCoordinator,
@@ -32,6 +35,7 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationSh
     private readonly registry: SchedulerRegistry,
     private readonly options: ResolvedInfisicalOptions,
     private readonly now: () => number = Date.now,
+    private readonly random: () => number = Math.random,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,12 +43,15 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationSh
     // Booted on a fallback: Infisical already failed once, so retry on the backoff, not after a full TTL.
     const onFallback = this.store.snapshot.source !== 'infisical';
     const { retryBaseMs, retryMaxMs } = this.options.refresh;
-    this.scheduleRefresh(onFallback ? retryDelay(1, retryBaseMs, retryMaxMs) : this.regularDelay());
+    this.scheduleRefresh(onFallback ? retryDelay(1, retryBaseMs, retryMaxMs, this.random) : this.regularDelay());
+    // A login can happen anywhere (boot, a refresh, a renewal): each one plans the next renewal.
+    this.stopListening = this.source.onNewToken(() => this.scheduleTokenRenewal());
     this.scheduleTokenRenewal();
   }
 
-  onApplicationShutdown(): void {
+  onModuleDestroy(): void {
     this.stopped = true;
+    this.stopListening?.();
     this.clear(REFRESH_TIMER);
     this.clear(TOKEN_RENEWAL_TIMER);
     this.state.nextRefreshAt = undefined;
@@ -52,21 +59,30 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationSh
 
   private regularDelay(): number {
     const { ttlMs, refreshAt, jitter } = this.options.refresh;
-    return regularRefreshDelay(ttlMs, refreshAt, jitter);
+    return regularRefreshDelay(ttlMs, refreshAt, jitter, this.random);
   }
 
   private scheduleRefresh(delayMs: number): void {
+    if (this.stopped) return;
     this.state.nextRefreshAt = new Date(this.now() + delayMs);
     this.arm(REFRESH_TIMER, delayMs, () => this.refreshTick());
   }
 
   private async refreshTick(): Promise<void> {
-    const outcome = await this.coordinator.refresh();
+    let outcome: RefreshOutcome = { status: 'failed', reason: 'no outcome' };
+    try {
+      outcome = await this.coordinator.refresh();
+    } finally {
+      this.scheduleRefresh(this.delayAfter(outcome));
+    }
+  }
+
+  private delayAfter(outcome: RefreshOutcome): number {
+    if (outcome.status !== 'failed') return this.regularDelay();
     const { retryBaseMs, retryMaxMs } = this.options.refresh;
-    if (outcome.status !== 'failed') return this.scheduleRefresh(this.regularDelay());
     // A rate-limited client waits what the server asked for, never a burst of retries.
     const asked = this.state.lastError?.retryAfterMs ?? 0;
-    this.scheduleRefresh(Math.max(asked, retryDelay(this.state.consecutiveFailures, retryBaseMs, retryMaxMs)));
+    return Math.max(asked, retryDelay(Math.max(1, this.state.consecutiveFailures), retryBaseMs, retryMaxMs, this.random));
   }
 
   private scheduleTokenRenewal(): void {
@@ -84,10 +100,11 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationSh
       this.tokenFailures = 0;
       this.scheduleTokenRenewal();
     } catch (error) {
+      if (this.stopped) return;
       this.tokenFailures += 1;
       const { retryBaseMs, retryMaxMs } = this.options.refresh;
-      const delay = retryDelay(this.tokenFailures, retryBaseMs, retryMaxMs);
-      logger.warn(TOKEN_RENEWAL_FAILED(describeSdkFailure(error).reason, delay));
+      const delay = retryDelay(this.tokenFailures, retryBaseMs, retryMaxMs, this.random);
+      logger.warn(TOKEN_RENEWAL_FAILED(describeFailure(error).reason, delay));
       this.arm(TOKEN_RENEWAL_TIMER, delay, () => this.tokenTick());
     }
   }
@@ -97,8 +114,8 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnApplicationSh
     if (this.stopped) return;
     this.clear(name);
     const timer = setTimeout(() => {
-      this.registry.deleteTimeout(name);
-      tick().catch((error: unknown) => logger.error(TICK_FAILED(name, describeSdkFailure(error).reason)));
+      this.clear(name);
+      tick().catch((error: unknown) => logger.error(TIMER_FAILED(name, errorClassName(error))));
     }, Math.min(Math.max(0, delayMs), MAX_TIMER_DELAY_MS));
     this.registry.addTimeout(name, timer);
   }

@@ -1,4 +1,8 @@
-import { Subject, type Observable } from 'rxjs';
+import { Logger } from '@nestjs/common';
+import { Subject, filter, type Observable } from 'rxjs';
+import { SUBSCRIBER_FAILED } from '../infisical-config.messages.js';
+import { errorClassName } from '../errors/sanitized-cause.util.js';
+import { GuardedObservable } from './guarded.observable.js';
 import type { SecretsDiff } from './snapshot-diff.js';
 import type { SecretsSnapshot, SecretsSource } from './secrets-snapshot.js';
 
@@ -8,11 +12,16 @@ export interface SecretsChange extends SecretsDiff {
   readonly at: Date;
 }
 
+const logger = new Logger('InfisicalConfig');
+// A subscriber's error message may quote a value: only its class is logged.
+const reportSubscriberError = (error: unknown) => logger.error(SUBSCRIBER_FAILED(errorClassName(error)));
+
 /** Holds the current snapshot; a swap is one assignment, so readers never see half a refresh. */
 export class SnapshotStore {
   private current: SecretsSnapshot;
   private readonly changes = new Subject<SecretsChange>();
-  readonly changes$: Observable<SecretsChange> = this.changes.asObservable();
+  /** Subscribers that throw are logged, never rethrown: they cannot break a refresh or the process. */
+  readonly changes$: Observable<SecretsChange> = new GuardedObservable(this.changes.asObservable(), reportSubscriberError);
 
   constructor(initial: SecretsSnapshot) {
     this.current = initial;
@@ -20,6 +29,13 @@ export class SnapshotStore {
 
   get snapshot(): SecretsSnapshot {
     return this.current;
+  }
+
+  /** Changes that touch any of `keys`, with the same protection as {@link changes$}. */
+  watch(keys: readonly string[]): Observable<SecretsChange> {
+    const wanted = new Set(keys);
+    const touches = (change: SecretsChange) => [change.added, change.changed, change.removed].some((names) => names.some((name) => wanted.has(name)));
+    return new GuardedObservable(this.changes.pipe(filter(touches)), reportSubscriberError);
   }
 
   swap(next: SecretsSnapshot): void {

@@ -1,11 +1,12 @@
-import type { InfisicalSDK } from '@infisical/sdk';
+import type { OnModuleDestroy } from '@nestjs/common';
 import type { InfisicalScope } from '../infisical-config.options.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import { DEFAULTS } from '../infisical-config.constants.js';
 import { AccessToken } from './access-token.js';
-import { createInfisicalSdk, type InfisicalSdkFactory } from './infisical-sdk.factory.js';
+import { InfisicalHttpClient } from './infisical-http.client.js';
+import { InfisicalHttpError } from './infisical-http.error.js';
+import { notInfisicalReplyError, toLoadError } from './infisical-failure.util.js';
 import { LoginThrottle } from './login-throttle.js';
-import { describeSdkFailure, notInfisicalReplyError, toLoadError } from './sdk-error.util.js';
 import { UniversalAuthClient } from './universal-auth.client.js';
 
 /** One secret as fetched, with where it came from (for the merge order). */
@@ -24,33 +25,36 @@ interface RawSecret {
   secretPath?: unknown;
 }
 
-/** Infisical answers an expired token with 403 "token has expired" and a revoked one with 401. */
-function isRejectedToken(error: unknown): boolean {
-  const { status, reason } = describeSdkFailure(error);
-  return status === 401 || (status === 403 && /expired/i.test(reason));
-}
+type Scope = Readonly<Required<InfisicalScope>>;
+
+/** 401 (revoked, past its TTL) or 403 (expired, malformed, signed by another server): the token is refused. */
+const isRefusedToken = (error: unknown) => error instanceof InfisicalHttpError && (error.status === 401 || error.status === 403);
+
+/** A 4xx other than 429: the server refused the request itself (credentials, token), trying again will not help. */
+const isRefusal = (status: number | undefined) => status !== undefined && status >= 400 && status < 500 && status !== 429;
 
 /**
- * Everything that talks to Infisical: Universal Auth (login, renewal before expiry, login again when
- * renewal cannot work) and listing the secrets of a scope through `@infisical/sdk`. Errors come out as
- * {@link InfisicalLoadError} with a remedy and without query strings or values.
+ * Everything that talks to Infisical, through the module's own HTTP client: Universal Auth (login, renewal
+ * before expiry, login again when renewal cannot work or a token is refused) and listing the secrets of a
+ * scope. Errors come out as {@link InfisicalLoadError} with a remedy and without query strings or values.
+ * After {@link close}, every request is aborted and nothing is kept.
  */
-export class InfisicalSource {
-  private readonly sdk: InfisicalSDK;
+export class InfisicalSource implements OnModuleDestroy {
+  private readonly shutdown = new AbortController();
   private readonly auth: UniversalAuthClient;
+  private readonly http: InfisicalHttpClient;
   private readonly throttle = new LoginThrottle();
+  private readonly tokenListeners = new Set<() => void>();
   private token: AccessToken | undefined;
-  private loggingIn: Promise<void> | undefined;
+  private loggingIn: Promise<AccessToken> | undefined;
 
   constructor(
     private readonly options: ResolvedInfisicalOptions,
-    createSdk: InfisicalSdkFactory = createInfisicalSdk,
     private readonly now: () => number = Date.now,
   ) {
-    this.sdk = createSdk(options.siteUrl);
-    // No auth request outlives the deadline of the load it serves; a stuck login would block later ones.
-    const authTimeoutMs = Math.min(DEFAULTS.requestTimeoutMs, options.startupTimeoutMs, options.refresh.timeoutMs);
-    this.auth = new UniversalAuthClient(options.siteUrl, authTimeoutMs);
+    // Each request is bounded; a load also aborts its requests at its own deadline (the signal it passes).
+    this.http = new InfisicalHttpClient(options.siteUrl, DEFAULTS.requestTimeoutMs, this.shutdown.signal);
+    this.auth = new UniversalAuthClient(this.http);
   }
 
   /** When the current token should be renewed, if there is one. */
@@ -63,72 +67,126 @@ export class InfisicalSource {
     return this.token?.expiresAt;
   }
 
+  get closed(): boolean {
+    return this.shutdown.signal.aborted;
+  }
+
+  /** Called after every new login, wherever it happened (boot, refresh, renewal), to plan the renewal. */
+  onNewToken(listener: () => void): () => void {
+    this.tokenListeners.add(listener);
+    return () => this.tokenListeners.delete(listener);
+  }
+
+  onModuleDestroy(): void {
+    this.close();
+  }
+
+  /** Aborts every request in flight; nothing that answers later is kept. */
+  close(): void {
+    this.shutdown.abort();
+    this.tokenListeners.clear();
+  }
+
   /**
-   * Logs in, unless failed logins must still be spaced out: then fails with the last login error.
+   * Logs in, unless refused logins must still be spaced out: then fails with the last login error.
    * Concurrent callers (one per scope) share one login.
    */
-  login(): Promise<void> {
-    this.loggingIn ??= this.attemptLogin().finally(() => (this.loggingIn = undefined));
+  login(signal?: AbortSignal): Promise<AccessToken> {
+    this.loggingIn ??= this.attemptLogin(signal).finally(() => (this.loggingIn = undefined));
     return this.loggingIn;
   }
 
-  private async attemptLogin(): Promise<void> {
+  private async attemptLogin(signal: AbortSignal | undefined): Promise<AccessToken> {
     const blocked = this.throttle.blockedError(this.now());
     if (blocked) throw blocked;
     const { clientId, clientSecret } = this.options.auth;
+    let token: AccessToken;
     try {
-      this.useToken(AccessToken.fromLogin(await this.auth.login(clientId, clientSecret), this.now()));
-      this.throttle.succeeded();
+      token = AccessToken.fromLogin(await this.auth.login(clientId, clientSecret, signal), this.now());
     } catch (error) {
       const loadError = toLoadError('login', error, this.options);
-      if (loadError.status !== undefined) this.throttle.failed(loadError, this.now(), loadError.retryAfterMs);
+      // Refusals are spaced out (a lockout follows repeated ones) and a 429 waits what the server asked;
+      // a 5xx or a network failure is not held against the next attempt.
+      if (isRefusal(loadError.status)) this.throttle.refused(loadError, this.now());
+      else if (loadError.status === 429) this.throttle.rateLimited(loadError, this.now(), loadError.retryAfterMs);
       throw loadError;
     }
+    this.throttle.succeeded();
+    if (this.closed) return token;
+    this.token = token;
+    for (const listener of this.tokenListeners) listener();
+    return token;
   }
 
-  /** Renews the token when a renewal can extend it, else (or when renewal is refused) logs in again. */
+  /**
+   * Renews the token when a renewal can extend it, else (or when the server refuses the renewal) logs in
+   * again. A renewal that fails on the way (network, 5xx) keeps the token: it is still valid.
+   */
   async renewToken(): Promise<void> {
     const token = this.token;
-    if (!token || !token.isUsable(this.now()) || !token.canRenew(this.now())) return this.login();
-    try {
-      this.useToken(token.renewed(await this.auth.renew(token.value), this.now()));
-    } catch {
-      // A refused renewal deletes the token on the server: only a new login helps.
-      this.token = undefined;
+    if (!token || !token.isUsable(this.now()) || !token.canRenew(this.now())) {
       await this.login();
+      return;
     }
-  }
-
-  async fetchScope(scope: Readonly<Required<InfisicalScope>>): Promise<FetchedSecret[]> {
-    if (!this.token?.isUsable(this.now())) await this.login();
+    let issued;
     try {
-      return await this.listScope(scope);
+      issued = await this.auth.renew(token.value);
     } catch (error) {
-      if (!isRejectedToken(error)) throw toLoadError('list secrets', error, this.options);
-      // Revoked or expired early: log in once more, then give up for this round.
-      this.token = undefined;
+      if (!(error instanceof InfisicalHttpError && isRefusal(error.status))) throw toLoadError('login', error, this.options);
+      // A refused renewal deletes the token on the server: only a new login helps.
+      if (this.token === token) this.token = undefined;
       await this.login();
-      try {
-        return await this.listScope(scope);
-      } catch (retryError) {
-        throw toLoadError('list secrets', retryError, this.options);
-      }
+      return;
+    }
+    if (!this.closed && this.token === token) this.token = token.renewed(issued, this.now());
+  }
+
+  /**
+   * The secrets of one scope. A token that worked before and is now refused (revoked, expired early, or
+   * signed before the server was restored or re-keyed) leads to one new login and one more try; a refusal
+   * right after a fresh login is reported as it is (an access problem).
+   */
+  async fetchScope(scope: Scope, signal?: AbortSignal): Promise<FetchedSecret[]> {
+    const current = this.token;
+    const token = current?.isUsable(this.now()) ? current : await this.login(signal);
+    try {
+      return await this.listScope(scope, token, signal);
+    } catch (error) {
+      if (token !== current || !isRefusedToken(error)) throw toLoadError('list secrets', error, this.options);
+    }
+    const fresh = await this.replaceRefused(token, signal);
+    try {
+      return await this.listScope(scope, fresh, signal);
+    } catch (retryError) {
+      throw toLoadError('list secrets', retryError, this.options);
     }
   }
 
-  private useToken(token: AccessToken): void {
-    this.token = token;
-    this.sdk.auth().accessToken(token.value);
+  /** A token other than the refused one: another scope's new login, or a login of our own. */
+  private replaceRefused(refused: AccessToken, signal: AbortSignal | undefined): Promise<AccessToken> {
+    const current = this.token;
+    if (current && current !== refused && current.isUsable(this.now())) return Promise.resolve(current);
+    if (current === refused) this.token = undefined;
+    return this.login(signal);
   }
 
-  private async listScope(scope: Readonly<Required<InfisicalScope>>): Promise<FetchedSecret[]> {
-    const reply = await this.sdk.secrets().listSecrets({
-      projectId: this.options.projectId,
-      environment: scope.environment,
-      secretPath: scope.secretPath,
-      recursive: scope.recursive,
-      includeImports: scope.includeImports,
-      expandSecretReferences: this.options.expandSecretReferences,
+  private async listScope(scope: Scope, token: AccessToken, signal: AbortSignal | undefined): Promise<FetchedSecret[]> {
+    const reply = await this.http.request({
+      method: 'GET',
+      path: '/api/v3/secrets/raw',
+      expecting: 'an Infisical secrets list',
+      accessToken: token.value,
+      signal,
+      // Every flag is sent: newer servers default them differently.
+      query: {
+        workspaceId: this.options.projectId,
+        environment: scope.environment,
+        secretPath: scope.secretPath,
+        recursive: String(scope.recursive),
+        include_imports: String(scope.includeImports),
+        expandSecretReferences: String(this.options.expandSecretReferences),
+        viewSecretValue: 'true',
+      },
     });
     return this.parseReply(reply, scope.secretPath);
   }

@@ -18,6 +18,11 @@ export interface SchemaPeers {
   validate(instance: object): Promise<SchemaViolation[]>;
 }
 
+/** class-validator or class-transformer is not installed: a set-up problem, never a problem of the values. */
+export class SchemaPeersMissingError extends Error {
+  override readonly name = 'SchemaPeersMissingError';
+}
+
 /**
  * @internal Imports class-validator and class-transformer on first use, so that apps without a schema
  * do not need them installed.
@@ -28,7 +33,7 @@ export async function loadSchemaPeers(): Promise<SchemaPeers> {
   try {
     [validator, transformer] = await Promise.all([import('class-validator'), import('class-transformer')]);
   } catch (error) {
-    throw new Error(SCHEMA_PEERS_MISSING, { cause: error });
+    throw new SchemaPeersMissingError(SCHEMA_PEERS_MISSING, { cause: error });
   }
   return {
     // No implicit conversion: it runs before @Transform (which would then see true for 'false').

@@ -9,7 +9,8 @@ import { InfisicalLoadError } from '../errors/infisical-load.error.js';
 import { SecretNotFoundError } from '../errors/secret-not-found.error.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import { InfisicalHttpError } from './infisical-http.error.js';
-import { describeSdkFailure, notInfisicalReplyError, toLoadError } from './sdk-error.util.js';
+import { describeFailure, notInfisicalReplyError, toLoadError } from './infisical-failure.util.js';
+import { InfisicalHttpClient } from './infisical-http.client.js';
 import { UniversalAuthClient } from './universal-auth.client.js';
 
 const CANARY = 'CANARY-7f3a91';
@@ -20,15 +21,8 @@ const options = {
   auth: { clientId: 'identity-1', clientSecret: CLIENT_SECRET },
 } as unknown as ResolvedInfisicalOptions;
 
-/** An SDK request error as @infisical/sdk formats it: the URL (path and query string) carries the canary. */
-const sdkError = (status: number, message: string, method = 'GET') =>
-  Object.assign(
-    new Error(
-      `[URL=http://h/api/v3/secrets/raw/${CANARY}?workspaceId=p&environment=dev&secretPath=%2F${CANARY}] [Method=${method}] [StatusCode=${status}] ${message}`,
-    ),
-    { name: 'InfisicalSDKRequestError' },
-  );
-const sdkPlain = (message: string) => Object.assign(new Error(message), { name: 'InfisicalSDKError' });
+/** A non-2xx reply as the module's HTTP client reports it: status, message and Infisical's `error` name. */
+const http = (status: number, message: string, errorName?: string) => new InfisicalHttpError(status, message, { errorName });
 /** What global fetch throws: TypeError('fetch failed') with the system error as cause. */
 const fetchFailed = (cause: unknown) => new TypeError('fetch failed', { cause });
 const systemError = (code: string) => Object.assign(new Error(`connect ${code} 10.0.0.1:443 ?token=${CANARY}`), { code });
@@ -58,42 +52,29 @@ function expectLoadError<T extends InfisicalLoadError>(error: InfisicalLoadError
   return error as T;
 }
 
-describe('describeSdkFailure', () => {
-  it('keeps the status and server message of an SDK request error, not the URL or its query string', () => {
-    const error = new Error(
-      '[URL=http://infisical:8080/api/v3/secrets/raw?workspaceId=p&environment=dev] [Method=GET] [StatusCode=403] You are not allowed to access this resource',
-    );
-    expect(describeSdkFailure(error)).toEqual({ status: 403, reason: 'HTTP 403 You are not allowed to access this resource' });
+describe('describeFailure', () => {
+  it('keeps the status and server message of an HTTP failure', () => {
+    expect(describeFailure(http(403, 'You are not allowed to access this resource'))).toEqual({ status: 403, reason: 'HTTP 403 You are not allowed to access this resource' });
   });
 
   it('turns network failures into a reachability reason', () => {
-    expect(describeSdkFailure(new TypeError('fetch failed'))).toEqual({
+    expect(describeFailure(new TypeError('fetch failed'))).toEqual({
       reason: 'the server could not be reached (connection refused, reset or DNS failure)',
     });
   });
 
   it('strips URLs from any other message', () => {
-    expect(describeSdkFailure(new Error('odd failure at https://host/path?token=abc')).reason).toBe('odd failure at <url>');
+    expect(describeFailure(new Error('odd failure at https://host/path?token=abc')).reason).toBe('odd failure at <url>');
   });
 
   it('strips query strings from a server message (Fastify echoes the route with its query)', () => {
-    const { reason } = describeSdkFailure(sdkError(404, `Route GET:/api/v3/secrets/raw?workspaceId=p&x=${CANARY} not found`));
+    const { reason } = describeFailure(http(404, `Route GET:/api/v3/secrets/raw?workspaceId=p&x=${CANARY} not found`));
     expect(reason).toBe('HTTP 404 Route GET:/api/v3/secrets/raw not found');
   });
 
-  it('summarizes a 422 validation failure instead of copying its JSON', () => {
-    const json = JSON.stringify({ statusCode: 422, message: [{ path: ['environment'], received: CANARY }], error: 'ValidationFailure' });
-    expect(describeSdkFailure(sdkError(422, json))).toEqual({
-      status: 422,
-      reason: "HTTP 422 ValidationFailure (the server rejected the request's parameters)",
-    });
-  });
-
-  it('reads the status of the SDK error for a reply without Infisical message', () => {
-    expect(describeSdkFailure(sdkPlain('Request failed with status 503'))).toEqual({
-      status: 503,
-      reason: 'HTTP 503 without an Infisical error message (not an Infisical error reply)',
-    });
+  it('keeps the reason of a load error as it is', () => {
+    const error = toLoadError('login', http(401, 'Invalid credentials'), options);
+    expect(describeFailure(error)).toEqual({ status: 401, reason: 'HTTP 401 Invalid credentials' });
   });
 });
 
@@ -115,7 +96,7 @@ describe('toLoadError', () => {
     });
 
     it('429 while locked out after failed logins says to wait, and waits what the server asked', () => {
-      const http = new InfisicalHttpError(429, 'Identity is locked due to too many failed login attempts. Please try again later.', 300_000);
+      const http = new InfisicalHttpError(429, 'Identity is locked due to too many failed login attempts. Please try again later.', { retryAfterMs: 300_000 });
       const error = expectLoadError(toLoadError('login', http, options), InfisicalAuthError, 'InfisicalAuthError');
       expect(error).toMatchObject({ status: 429, problem: 'locked-out', retryAfterMs: 300_000 });
       expect(error.remedy).toMatch(/locked for minutes.*wait/);
@@ -128,18 +109,18 @@ describe('toLoadError', () => {
     });
 
     it('a ValidationFailure on login says both credentials must be set', () => {
-      const error = expectLoadError(toLoadError('login', new InfisicalHttpError(401, 'ValidationFailure'), options), InfisicalAuthError, 'InfisicalAuthError');
+      const error = expectLoadError(toLoadError('login', new InfisicalHttpError(401, 'ValidationFailure', { errorName: 'ValidationFailure' }), options), InfisicalAuthError, 'InfisicalAuthError');
       expect(error.problem).toBe('invalid-request');
       expect(error.remedy).toContain('INFISICAL_CLIENT_ID and INFISICAL_CLIENT_SECRET');
     });
 
     it("a list call's 401 after a fresh login is a refused token", () => {
-      const error = expectLoadError(toLoadError('list secrets', sdkError(401, 'No identity access token found'), options), InfisicalAuthError, 'InfisicalAuthError');
+      const error = expectLoadError(toLoadError('list secrets', http(401, 'No identity access token found', 'UnauthorizedError'), options), InfisicalAuthError, 'InfisicalAuthError');
       expect(error).toMatchObject({ step: 'list secrets', status: 401, problem: 'token-rejected' });
     });
 
     it("a list call's 403 TokenError is a refused token, not missing access", () => {
-      const error = toLoadError('list secrets', sdkError(403, 'Your token has expired. Please re-authenticate.'), options);
+      const error = toLoadError('list secrets', http(403, 'Your token has expired. Please re-authenticate.', 'TokenError'), options);
       expect(error).toBeInstanceOf(InfisicalAuthError);
     });
 
@@ -153,7 +134,7 @@ describe('toLoadError', () => {
   describe('InfisicalAccessError', () => {
     it('403 on list says to add the identity to the project with read access', () => {
       const error = expectLoadError(
-        toLoadError('list secrets', sdkError(403, 'You are not allowed to access this resource'), options),
+        toLoadError('list secrets', http(403, 'You are not allowed to access this resource'), options),
         InfisicalAccessError,
         'InfisicalAccessError',
       );
@@ -165,21 +146,21 @@ describe('toLoadError', () => {
 
   describe('SecretNotFoundError', () => {
     it('unknown project id names INFISICAL_PROJECT_ID', () => {
-      const sdk = sdkError(404, "Project with ID 'nope' not found during bot lookup. Are you sure you are using the correct project ID?");
+      const sdk = http(404, "Project with ID 'nope' not found during bot lookup. Are you sure you are using the correct project ID?");
       const error = expectLoadError(toLoadError('list secrets', sdk, options), SecretNotFoundError, 'SecretNotFoundError');
       expect(error).toMatchObject({ status: 404, missing: 'project' });
       expect(error.remedy).toContain('INFISICAL_PROJECT_ID');
     });
 
     it('unknown environment on a recursive list names INFISICAL_ENVIRONMENT', () => {
-      const sdk = sdkError(404, "Environment with slug 'stagin' in project with ID proj-1 not found");
+      const sdk = http(404, "Environment with slug 'stagin' in project with ID proj-1 not found");
       const error = expectLoadError(toLoadError('list secrets', sdk, options), SecretNotFoundError, 'SecretNotFoundError');
       expect(error).toMatchObject({ missing: 'environment' });
       expect(error.remedy).toContain('INFISICAL_ENVIRONMENT');
     });
 
     it('any other 404 names the project id, the environment and the secret path', () => {
-      const error = toLoadError('list secrets', sdkError(404, 'The requested entity was not found'), options) as SecretNotFoundError;
+      const error = toLoadError('list secrets', http(404, 'The requested entity was not found'), options) as SecretNotFoundError;
       expect(error.missing).toBe('scope');
       expect(error.remedy).toMatch(/INFISICAL_PROJECT_ID.*INFISICAL_ENVIRONMENT.*secret path/);
     });
@@ -222,16 +203,6 @@ describe('toLoadError', () => {
       expect(error.remedy).toMatch(remedy);
     });
 
-    it.each([
-      ['fetch failed', 'the server could not be reached (connection refused, reset or DNS failure)', 'network'],
-      ['terminated', 'the server could not be reached (connection refused, reset or DNS failure)', 'network'],
-      ['This operation was aborted', 'the request timed out', 'timeout'],
-    ])('the SDK loses the cause: %s', (message, reason, problem) => {
-      const error = toLoadError('list secrets', sdkPlain(message), options);
-      expect(error).toBeInstanceOf(InfisicalConnectionError);
-      expect(error).toMatchObject({ reason, problem });
-    });
-
     it("a TimeoutError from our own request's AbortSignal", () => {
       const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
       const error = toLoadError('login', timeout, options);
@@ -240,20 +211,20 @@ describe('toLoadError', () => {
     });
 
     it.each([500, 502, 503])('HTTP %i is a server error', (status) => {
-      const error = expectLoadError(toLoadError('list secrets', sdkError(status, 'Service Unavailable'), options), InfisicalConnectionError, 'InfisicalConnectionError');
+      const error = expectLoadError(toLoadError('list secrets', http(status, 'Service Unavailable'), options), InfisicalConnectionError, 'InfisicalConnectionError');
       expect(error).toMatchObject({ status, problem: 'server-error' });
       expect(error.message).toContain(`HTTP ${status}`);
     });
 
     it('429 rate limiting (not a lockout) waits a minute unless the server said otherwise', () => {
-      const limited = toLoadError('list secrets', sdkError(429, 'Rate limit exceeded. Please try again in 1 minute'), options);
+      const limited = toLoadError('list secrets', http(429, 'Rate limit exceeded. Please try again in 1 minute'), options);
       expect(limited).toMatchObject({ name: 'InfisicalConnectionError', problem: 'rate-limited', status: 429, retryAfterMs: 60_000 });
-      const onLogin = toLoadError('login', new InfisicalHttpError(429, 'Rate limit exceeded. Please try again in 1 minute', 30_000), options);
+      const onLogin = toLoadError('login', new InfisicalHttpError(429, 'Rate limit exceeded. Please try again in 1 minute', { retryAfterMs: 30_000 }), options);
       expect(onLogin).toMatchObject({ name: 'InfisicalConnectionError', problem: 'rate-limited', retryAfterMs: 30_000 });
     });
 
     it('a login reply that is not Infisical (HTML page, JSON without accessToken) points at INFISICAL_SITE_URL', () => {
-      const http = new InfisicalHttpError(200, 'the reply is not an Infisical access token (an HTML page, not JSON)', undefined, true);
+      const http = new InfisicalHttpError(200, 'the reply is not an Infisical access token (an HTML page, not JSON)', { notInfisical: true });
       const error = expectLoadError(toLoadError('login', http, options), InfisicalConnectionError, 'InfisicalConnectionError');
       expect(error).toMatchObject({ problem: 'not-infisical', status: 200 });
       expect(error.remedy).toMatch(/INFISICAL_SITE_URL must be the base URL of Infisical itself .*without \/api.*login page/);
@@ -265,26 +236,31 @@ describe('toLoadError', () => {
       expect(error).toMatchObject({ name: 'InfisicalConnectionError', problem: 'not-infisical', status: 404 });
     });
 
-    it('a plain InfisicalLoadError for a list reply of the wrong shape becomes not-infisical, keeping its reason', () => {
-      const plain = new InfisicalLoadError('x', 'list secrets', undefined, 'the reply is not an Infisical secrets list');
-      const error = toLoadError('list secrets', plain, options);
+    it('a list reply of the wrong shape is not-infisical', () => {
+      const error = notInfisicalReplyError('list secrets', 'the reply is not an Infisical secrets list', options);
       expect(error).toMatchObject({ name: 'InfisicalConnectionError', problem: 'not-infisical' });
       expect(error.message).toContain('list secrets failed: the reply is not an Infisical secrets list');
-      expect(notInfisicalReplyError('list secrets', 'the reply is not an Infisical secrets list', options).message).toBe(error.message);
     });
   });
 
-  it('returns an error that already is a subclass unchanged', () => {
+  it('returns a load error unchanged, whatever its class', () => {
     const first = toLoadError('login', new InfisicalHttpError(401, 'Invalid credentials'), options);
     expect(toLoadError('list secrets', first, options)).toBe(first);
+    const plain = new InfisicalLoadError('m', 'list secrets', 400, 'r');
+    expect(toLoadError('login', plain, options)).toBe(plain);
+  });
+
+  it("a 403 whose Infisical error is not TokenError is missing access, whatever the message says", () => {
+    const error = toLoadError('list secrets', http(403, 'token-ish words but an access problem', 'PermissionDenied'), options);
+    expect(error).toBeInstanceOf(InfisicalAccessError);
   });
 
   it('anything else is a plain InfisicalLoadError with a sanitized cause', () => {
-    const error = toLoadError('list secrets', sdkError(400, 'Secret already exist'), options);
+    const error = toLoadError('list secrets', http(400, 'Secret already exist'), options);
     expect(error.constructor).toBe(InfisicalLoadError);
     expect(error).toMatchObject({ name: 'InfisicalLoadError', status: 400 });
     expect(error.cause).toBeInstanceOf(Error);
-    expect((error.cause as Error).name).toBe('InfisicalSDKRequestError');
+    expect((error.cause as Error).name).toBe('InfisicalHttpError');
     expectClean(error);
   });
 });
@@ -305,7 +281,7 @@ describe('real failures through UniversalAuthClient', () => {
   }
 
   async function loginError(siteUrl: string): Promise<InfisicalLoadError> {
-    const failure = await new UniversalAuthClient(siteUrl, 5_000).login('identity-1', CLIENT_SECRET).then(
+    const failure = await new UniversalAuthClient(new InfisicalHttpClient(siteUrl, 5_000, new AbortController().signal)).login('identity-1', CLIENT_SECRET).then(
       () => undefined,
       (error: unknown) => error,
     );

@@ -14,16 +14,8 @@ const RATE_LIMIT_WINDOW_MS = 60_000;
 const LOCKOUT_MS = 300_000;
 const MAX_REASON_LENGTH = 300;
 
-// The SDK formats HTTP errors as "[URL=…] [Method=…] [StatusCode=…] <server message>". The URL carries the
-// query string, so only the status and the server's message are kept.
-const SDK_REQUEST_ERROR = /\[StatusCode=(\d{3})\]\s*([\s\S]*)$/;
-// The SDK's error for a non-2xx reply without a string `message` (not Infisical's body, or ValidationFailure).
-const SDK_BARE_STATUS = /^Request failed with status (\d{3})$/;
-// A reason this module built from a status: "HTTP 404 <server message>".
-const HTTP_REASON = /^HTTP (\d{3}) ?([\s\S]*)$/;
 // Fastify's 404 for an unknown route: the site URL is not Infisical's base URL (e.g. it ends with /api).
 const UNKNOWN_ROUTE = /^Route [A-Z]+:\S* not found/;
-const NOT_INFISICAL = /not an Infisical/i;
 
 const REACHABILITY = 'the server could not be reached';
 const TLS_CODE = /CERT|^UNABLE_TO_|^ERR_TLS_|^ERR_SSL_|^EPROTO$|^HOSTNAME_MISMATCH$/;
@@ -35,14 +27,17 @@ interface Failure {
   reason: string;
   /** The server's message (sanitized), for an HTTP failure. */
   serverMessage?: string;
+  /** Infisical's `error` field (TokenError, UnauthorizedError, ValidationFailure…). */
+  errorName?: string;
   transport?: 'network' | 'tls' | 'timeout';
   code?: string;
   notInfisical?: boolean;
   retryAfterMs?: number;
 }
 
-/** The status and a short, value-free reason of a failed SDK call. */
-export function describeSdkFailure(error: unknown): { status?: number; reason: string } {
+/** The status and a short, value-free reason of a failed call. */
+export function describeFailure(error: unknown): { status?: number; reason: string } {
+  if (error instanceof InfisicalLoadError) return error.status === undefined ? { reason: error.reason } : { status: error.status, reason: error.reason };
   const { status, reason } = analyse(error);
   return status === undefined ? { reason } : { status, reason };
 }
@@ -51,18 +46,14 @@ export function describeSdkFailure(error: unknown): { status?: number; reason: s
  * Wraps a failed login or list call in the {@link InfisicalLoadError} subclass that says what went wrong,
  * with a remedy at the end of its message: {@link InfisicalAuthError}, {@link InfisicalAccessError},
  * {@link SecretNotFoundError}, {@link InfisicalConnectionError}, or a plain InfisicalLoadError for
- * anything else. An error that already is a subclass is returned as is. The cause is kept sanitized.
+ * anything else. An InfisicalLoadError is returned as is. The cause is kept sanitized.
  */
 export function toLoadError(step: InfisicalLoadStep, error: unknown, options: ResolvedInfisicalOptions): InfisicalLoadError {
-  if (error instanceof InfisicalLoadError) {
-    if (error.constructor !== InfisicalLoadError) return error;
-    step = error.step;
-  }
+  if (error instanceof InfisicalLoadError) return error;
   const failure = analyse(error, options.auth.clientSecret);
-  const cause = error instanceof InfisicalLoadError ? error.cause : error;
   const build = (remedy: string, retryAfterMs = failure.retryAfterMs) => ({
     message: LOAD_FAILED(options.siteUrl, options.projectId, step, failure.reason, remedy),
-    options: { cause, retryAfterMs, remedy },
+    options: { cause: error, retryAfterMs, remedy },
   });
   const { status, reason } = failure;
 
@@ -102,53 +93,41 @@ export function notInfisicalReplyError(step: InfisicalLoadStep, reason: string, 
   return new InfisicalConnectionError(message, step, undefined, reason, 'not-infisical', { remedy });
 }
 
+/**
+ * A deadline of the module's own (startup, refresh) that passed: an {@link InfisicalConnectionError} with
+ * problem `timeout`, so its cause is a field, not something read back from its text.
+ */
+export function deadlineError(step: InfisicalLoadStep, message: string, reason: string): InfisicalConnectionError {
+  return new InfisicalConnectionError(message, step, undefined, reason, 'timeout', { remedy: connectionRemedy('timeout', undefined) });
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // What happened
 
 function analyse(error: unknown, clientSecret?: string): Failure {
-  if (error instanceof InfisicalLoadError) return fromLoadError(error);
   if (error instanceof InfisicalHttpError) {
     const serverMessage = cleanServerMessage(error.serverMessage, clientSecret);
-    const failure = httpFailure(error.status, serverMessage);
-    return { ...failure, notInfisical: error.notInfisical || failure.notInfisical, retryAfterMs: error.retryAfterMs };
+    const reason = `HTTP ${error.status}${serverMessage ? ` ${serverMessage}` : ''}`.slice(0, MAX_REASON_LENGTH);
+    const unknownRoute = error.status === 404 && UNKNOWN_ROUTE.test(serverMessage);
+    return {
+      status: error.status,
+      reason,
+      serverMessage,
+      errorName: error.errorName,
+      notInfisical: error.notInfisical || unknownRoute || undefined,
+      retryAfterMs: error.retryAfterMs,
+    };
   }
   const name = (error as { name?: unknown } | null | undefined)?.name;
-  if (name === 'TimeoutError' || name === 'AbortError') return { reason: 'the request timed out', transport: 'timeout' };
+  if (name === 'TimeoutError') return { reason: 'the request timed out', transport: 'timeout' };
+  if (name === 'AbortError') return { reason: 'the request was cancelled (shutdown or deadline)', transport: 'timeout' };
   const message = error instanceof Error ? error.message : String(error);
-  const sdkRequest = SDK_REQUEST_ERROR.exec(message);
-  if (sdkRequest) return httpFailure(Number(sdkRequest[1]), cleanServerMessage(summarizeJson(sdkRequest[2]), clientSecret));
-  const bareStatus = SDK_BARE_STATUS.exec(message);
-  if (bareStatus) {
-    const status = Number(bareStatus[1]);
-    // No string `message`: a proxy's page, or Infisical's ValidationFailure (whose message is an array).
-    const validation = status === 401 || status === 422;
-    const foreign = !validation && status !== 429 && status < 500;
-    const why = validation ? 'a validation failure, or not an Infisical error reply' : 'not an Infisical error reply';
-    return { status, reason: `HTTP ${status} without an Infisical error message (${why})`, serverMessage: '', notInfisical: foreign || undefined };
-  }
   return transportFailure(error, message) ?? { reason: cleanServerMessage(message, clientSecret) || 'unknown failure' };
-}
-
-function httpFailure(status: number, serverMessage: string): Failure {
-  const reason = `HTTP ${status}${serverMessage ? ` ${serverMessage}` : ''}`.slice(0, MAX_REASON_LENGTH);
-  return { status, reason, serverMessage, notInfisical: (status === 404 && UNKNOWN_ROUTE.test(serverMessage)) || undefined };
-}
-
-/** A plain InfisicalLoadError built elsewhere (e.g. a reply of the wrong shape): classified by its reason. */
-function fromLoadError(error: InfisicalLoadError): Failure {
-  const http = HTTP_REASON.exec(error.reason);
-  const serverMessage = error.status !== undefined && http ? http[2] : undefined;
-  const base: Failure = { status: error.status, reason: error.reason, serverMessage, retryAfterMs: error.retryAfterMs };
-  if (error.status !== undefined) return { ...base, notInfisical: (error.status === 404 && UNKNOWN_ROUTE.test(serverMessage ?? '')) || undefined };
-  if (NOT_INFISICAL.test(error.reason)) return { ...base, notInfisical: true };
-  if (/timed out|no answer within/i.test(error.reason)) return { ...base, transport: 'timeout' };
-  return base;
 }
 
 /**
  * A network, TLS or timeout failure. Global fetch throws `TypeError('fetch failed')` with the system error
- * as `cause` (sometimes an AggregateError whose `errors` carry the codes); the SDK keeps only the message
- * ('fetch failed', 'terminated', 'This operation was aborted').
+ * as `cause` (sometimes an AggregateError whose `errors` carry the codes).
  */
 function transportFailure(error: unknown, message: string): Failure | undefined {
   const codes = findCodes(error);
@@ -156,9 +135,8 @@ function transportFailure(error: unknown, message: string): Failure | undefined 
   if (code && TLS_CODE.test(code)) return { reason: `the TLS connection to the server failed (${code})`, transport: 'tls', code };
   if (code && TIMEOUT_CODE.test(code)) return { reason: `the request timed out (${code})`, transport: 'timeout', code };
   if (code) return { reason: `${REACHABILITY} (${code})`, transport: 'network', code };
-  if (/operation was aborted|timed? ?out/i.test(message)) return { reason: 'the request timed out', transport: 'timeout' };
   if (/certificate|self[- ]signed|\bTLS\b|\bSSL\b/i.test(message)) return { reason: 'the TLS connection to the server failed', transport: 'tls' };
-  if (/fetch failed|ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|socket|terminated|network/i.test(message)) {
+  if (/fetch failed|socket|terminated|other side closed/i.test(message)) {
     return { reason: `${REACHABILITY} (connection refused, reset or DNS failure)`, transport: 'network' };
   }
   return undefined;
@@ -180,14 +158,6 @@ function findCodes(error: unknown): string[] {
     if (Array.isArray(nested)) queue.push(...nested.slice(0, 10));
   }
   return codes;
-}
-
-/** The SDK puts a 422's whole JSON body in its message: summarized, not copied (issues may quote input). */
-function summarizeJson(message: string): string {
-  const text = message.trim();
-  if (!/^[[{]/.test(text)) return text;
-  const error = /"error"\s*:\s*"([A-Za-z ]{1,40})"/.exec(text)?.[1];
-  return `${error ?? 'ValidationFailure'} (the server rejected the request's parameters)`;
 }
 
 /**
@@ -217,18 +187,19 @@ function connectionProblem(step: InfisicalLoadStep, failure: Failure): Infisical
 
 const isLockout = (failure: Failure) => /lock|too many failed/i.test(failure.serverMessage ?? '');
 
-function authProblem(step: InfisicalLoadStep, { status, serverMessage = '' }: Failure): InfisicalAuthProblem | undefined {
+function authProblem(step: InfisicalLoadStep, { status, errorName }: Failure): InfisicalAuthProblem | undefined {
   if (step === 'login') {
     if (status === 429) return 'locked-out'; // a plain rate limit is a connection problem
-    if (/ValidationFailure/.test(serverMessage) || status === 422) return 'invalid-request';
+    if (errorName === 'ValidationFailure' || status === 422) return 'invalid-request';
     if (status === 401) return 'invalid-client-secret';
     if (status === 403) return 'login-denied';
     if (status === 404) return 'unknown-client-id';
     return undefined;
   }
-  // Infisical refuses a token with a message; a bare 401 is a ValidationFailure of an older server.
-  if (status === 401 && serverMessage !== '') return 'token-rejected';
-  if (status === 403 && /token/i.test(serverMessage)) return 'token-rejected';
+  // A 401 refuses the token (revoked, past its TTL); a 403 TokenError could not verify it (expired JWT,
+  // malformed, signed by another server). A ValidationFailure (401 on older servers) is about the request.
+  if (status === 401 && errorName !== 'ValidationFailure') return 'token-rejected';
+  if (status === 403 && errorName === 'TokenError') return 'token-rejected';
   return undefined;
 }
 
