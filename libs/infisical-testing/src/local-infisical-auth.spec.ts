@@ -277,4 +277,13 @@ describe('LocalInfisicalServer: Universal Auth and tokens', () => {
     expect((await list(short)).status).toBe(401);
     expect((await list(await login('app'))).status).toBe(200);
   });
+
+  it('after a re-key, tokens issued before get 403 TokenError like any token it cannot verify; a new login works', async () => {
+    const before = await login('app');
+    server.rekey();
+    const refused = await list(before);
+    expect(refused.status).toBe(403);
+    expect(await refused.json()).toEqual(expect.objectContaining({ statusCode: 403, error: 'TokenError' }));
+    expect((await list(await login('app'))).status).toBe(200);
+  });
 });

@@ -144,6 +144,14 @@ export class LocalInfisicalServer {
     this.parts.tokens.revoke(clientId);
   }
 
+  /**
+   * As if the server were restored or its signing secret changed (a failover to another instance): every
+   * token issued so far gets 403 TokenError, like any token the server cannot verify. New logins work.
+   */
+  rekey(): void {
+    this.parts.tokens.rekey();
+  }
+
   /** Whether this client id's Universal Auth is locked right now (by `options.now`) after too many failed logins. */
   isLockedOut(clientId: string): boolean {
     return this.parts.lockout.isLocked(clientId);

@@ -92,6 +92,14 @@ export class TokenIssuer {
     }
   }
 
+  /**
+   * Forgets every token, as a server restored from a backup or given a new AUTH_SECRET does: tokens issued
+   * before can no longer be verified and get 403 TokenError (malformed / invalid signature).
+   */
+  rekey(): void {
+    this.tokens.clear();
+  }
+
   private grant(accessToken: string, ttlSeconds: number, maxTtlSeconds: number): AccessTokenGrant {
     return { accessToken, expiresIn: ttlSeconds, accessTokenMaxTTL: maxTtlSeconds, tokenType: 'Bearer' };
   }

@@ -27,8 +27,8 @@ function serviceWith(ageMs: number): InfisicalConfigService {
   } as unknown as InfisicalConfigService;
 }
 
-const options = { refresh: { ttlMs: 60_000 } } as ResolvedInfisicalOptions;
-const check = (ageMs: number) => new InfisicalHealthIndicator(new HealthIndicatorService(), serviceWith(ageMs), options).isHealthy('infisical');
+const options = { refresh: { ttlMs: 60_000, enabled: true } } as ResolvedInfisicalOptions;
+const check = (ageMs: number, settings = options) => new InfisicalHealthIndicator(new HealthIndicatorService(), serviceWith(ageMs), settings).isHealthy('infisical');
 
 describe('InfisicalHealthIndicator default staleness: the TTL plus 5 minutes', () => {
   it('is up just inside the limit', () => {
@@ -39,5 +39,18 @@ describe('InfisicalHealthIndicator default staleness: the TTL plus 5 minutes', (
     const result = check(60_000 + 300_000 + 5_000).infisical as { status: string; down?: string };
     expect(result.status).toBe('down');
     expect(result.down).toBe('values not refreshed from Infisical for 365 s (limit 360 s)');
+  });
+});
+
+describe('InfisicalHealthIndicator with refresh.enabled false', () => {
+  it('stays up however old the values are: they stay as loaded on purpose', () => {
+    const noRefresh = { refresh: { ttlMs: 60_000, enabled: false } } as ResolvedInfisicalOptions;
+    expect(check(24 * 60 * 60_000, noRefresh).infisical.status).toBe('up');
+  });
+
+  it('still applies an explicit maxStalenessMs', () => {
+    const noRefresh = { refresh: { ttlMs: 60_000, enabled: false } } as ResolvedInfisicalOptions;
+    const indicator = new InfisicalHealthIndicator(new HealthIndicatorService(), serviceWith(120_000), noRefresh);
+    expect(indicator.isHealthy('infisical', { maxStalenessMs: 60_000 }).infisical.status).toBe('down');
   });
 });
