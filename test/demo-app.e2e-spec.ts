@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { InfisicalConfigService } from 'nestjs-infisical-config';
 import { AppModule } from '../apps/server/src/app.module.js';
 import { startDevInfisicalIfUnconfigured } from '../apps/server/src/dev-infisical.js';
 import { EXPECTED_KEYS } from '../apps/server/src/secrets-check/secrets-check.controller.js';
@@ -54,10 +55,15 @@ describe('demo app (apps/server), wired as the README says', () => {
     expect(text).not.toContain(String(DB_PASSWORD.length));
   });
 
+  it('offers no unauthenticated route that drives refreshes against Infisical', async () => {
+    const refresh = await fetch(`${await app.getUrl()}/secrets/refresh`, { method: 'POST' });
+    expect(refresh.status).toBe(404);
+    expect(harness.server.requestCount('listSecrets')).toBe(1); // the boot's only
+  });
+
   it('a rotated DB_PASSWORD makes the database settings reconnect, and the log names the key only', async () => {
     harness.server.setSecret(PROJECT_ID, 'dev', '/', 'DB_PASSWORD', `rotated-${CANARY}`);
-    const refresh = await fetch(`${await app.getUrl()}/secrets/refresh`, { method: 'POST' });
-    expect(await refresh.json()).toEqual({ status: 'applied', diff: { added: [], changed: ['DB_PASSWORD', 'DB_URL'], removed: [] } });
+    expect(await app.get(InfisicalConfigService).refresh()).toEqual({ status: 'applied', diff: { added: [], changed: ['DB_PASSWORD', 'DB_URL'], removed: [] } });
     const { text } = await getJson(app, '/secrets/check');
     expect(JSON.parse(text).databaseReconnects).toBe(1);
     expect(harness.logs.text()).toContain('Database credentials rotated (DB_PASSWORD): reconnecting');

@@ -1,9 +1,13 @@
-import { Controller, Get, Post } from '@nestjs/common';
+import { Controller, Get } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
 import { InfisicalConfigService } from 'nestjs-infisical-config';
 import { DatabaseSettings } from './database-settings.service.js';
 
-/** Keys this app expects; the report says whether each is set, never a value, length or hash. */
+/**
+ * Keys this app expects; the report says whether each is set, never a value, length or hash. There is no
+ * route that triggers a refresh: an unauthenticated one would let anyone drive calls against Infisical's
+ * rate limit. Rotations arrive through the scheduled refresh.
+ */
 export const EXPECTED_KEYS = ['DATABASE_URL', 'DB_PASSWORD', 'JWT_SECRET', 'APP_NAME'] as const;
 
 @Controller('secrets')
@@ -13,12 +17,6 @@ export class SecretsCheckController {
     private readonly infisical: InfisicalConfigService,
     private readonly database: DatabaseSettings,
   ) {}
-
-  /** Reloads from Infisical now (the demo's way to show a rotation without waiting for the timer). */
-  @Post('refresh')
-  async refresh() {
-    return this.infisical.refresh();
-  }
 
   @Get('check')
   check() {
