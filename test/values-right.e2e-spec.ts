@@ -325,6 +325,16 @@ describe('the values are always right, or the app says so (e2e, local Infisical 
       expect(warnings[0]).toContain('NODE_OPTIONS, NODE_TLS_REJECT_UNAUTHORIZED');
     });
 
+    it('such a key added by a refresh is withheld too, with a warning', async () => {
+      const app = await harness.boot([InfisicalConfigModule.forRoot(quiet())]);
+      const before = process.env.LD_PRELOAD;
+      harness.server.setSecret(PROJECT_ID, 'dev', '/', 'LD_PRELOAD', '/tmp/evil.so');
+      expect(await app.get(InfisicalConfigService).refresh()).toEqual(expect.objectContaining({ status: 'applied' }));
+      expect(process.env.LD_PRELOAD).toBe(before);
+      expect(app.get(ConfigService).get('LD_PRELOAD')).toBe('/tmp/evil.so');
+      expect(harness.logs.lines.filter((line) => line.includes('Not written to process.env: LD_PRELOAD') || line.includes('connections: LD_PRELOAD'))).toHaveLength(1);
+    });
+
     it('a key allowed by name is written', async () => {
       harness.server.setSecret(PROJECT_ID, 'dev', '/', 'HTTPS_PROXY', 'http://proxy.internal:3128');
       await harness.boot([InfisicalConfigModule.forRoot(quiet({ allowProcessEnvKeys: ['HTTPS_PROXY'] }))]);

@@ -43,7 +43,7 @@ async function failingSignal<T>(signal: SecretsReadySignal, step: () => T | Prom
  */
 async function loadFirstSnapshot(bootLoader: BootLoader, env: ProcessEnvWriter, log: LoadEventsLogger, signal: SecretsReadySignal): Promise<FirstLoad> {
   const first = await bootLoader.load();
-  const withheld = env.withheld(first.snapshot);
+  const withheld = env.withheld(first.snapshot.keys);
   if (withheld.length > 0) log.warn(PROCESS_ENV_WITHHELD(withheld));
   await env.writeAll(first.snapshot);
   if (first.snapshot.source === 'infisical') log.loaded(first.snapshot);

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { SnapshotFileCache } from '../cache/snapshot-file.cache.js';
 import { failureCause } from '../errors/failure-cause.util.js';
 import { errorClassName } from '../errors/sanitized-cause.util.js';
-import { RECOVERED, REFRESH_CRASHED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_REFUSED_INVALID, REFRESH_TIMEOUT, SHUTTING_DOWN } from '../infisical-config.messages.js';
+import { PROCESS_ENV_WITHHELD, RECOVERED, REFRESH_CRASHED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_REFUSED_INVALID, REFRESH_TIMEOUT, SHUTTING_DOWN } from '../infisical-config.messages.js';
 import type { LoadEventsLogger } from '../logging/load-events.logger.js';
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import { withTimeout } from '../loader/with-timeout.util.js';
@@ -130,6 +130,8 @@ export class RefreshCoordinator implements OnModuleDestroy {
 
     if (changed) {
       progress.stage = 'process.env';
+      const withheld = this.sinks.env.withheld(diff.added);
+      if (withheld.length > 0) this.log.warn(PROCESS_ENV_WITHHELD(withheld));
       await this.sinks.env.apply(next, diff);
       if (this.closed) return { status: 'applied', diff };
       progress.stage = 'change events';

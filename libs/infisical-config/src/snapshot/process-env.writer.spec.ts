@@ -44,14 +44,14 @@ describe('ProcessEnvWriter', () => {
     const first = snapshot({ A: 'a' });
     await writer.writeAll(first);
     await refresh(writer, first, snapshot({ A: 'rotated', B: 'b' }));
-    expect(writer.withheld(snapshot({ NODE_OPTIONS: 'x' }))).toEqual([]);
+    expect(writer.withheld(['NODE_OPTIONS'])).toEqual([]);
   });
 
   it('withholds keys that control the process unless allowed by name, in any case', async () => {
     const env: NodeJS.ProcessEnv = { PATH: '/usr/bin' };
     const values = { NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_OPTIONS: '--require x', PATH: '/tmp', LD_PRELOAD: 'x.so', https_proxy: 'http://p', NO_PROXY: '*', HTTPS_PROXY: 'http://p', APP: 'ok' };
     const writer = new ProcessEnvWriter('override', new Set(['HTTPS_PROXY']), env);
-    expect(writer.withheld(snapshot(values))).toEqual(['LD_PRELOAD', 'NODE_OPTIONS', 'NODE_TLS_REJECT_UNAUTHORIZED', 'NO_PROXY', 'PATH', 'https_proxy']);
+    expect(writer.withheld(snapshot(values).keys)).toEqual(['LD_PRELOAD', 'NODE_OPTIONS', 'NODE_TLS_REJECT_UNAUTHORIZED', 'NO_PROXY', 'PATH', 'https_proxy']);
     await writer.writeAll(snapshot(values));
     expect(env).toEqual({ PATH: '/usr/bin', HTTPS_PROXY: 'http://p', APP: 'ok' });
   });

@@ -39,10 +39,10 @@ export class ProcessEnvWriter implements OnModuleDestroy {
     private readonly env: NodeJS.ProcessEnv = process.env,
   ) {}
 
-  /** Keys of `snapshot` that are kept out of `process.env` because they control the process. */
-  withheld(snapshot: SecretsSnapshot): string[] {
+  /** Those of `keys` that are kept out of `process.env` because they control the process. */
+  withheld(keys: readonly string[]): string[] {
     if (this.mode === 'skip') return [];
-    return snapshot.keys.filter((key) => controlsProcess(key) && !this.allowed.has(key));
+    return keys.filter((key) => controlsProcess(key) && !this.allowed.has(key));
   }
 
   /** Boot: writes every value the mode allows. */
