@@ -113,11 +113,10 @@ export class BootLoader {
 
   private fromInfisical(): Promise<SecretsSnapshot> {
     const { startupTimeoutMs, siteUrl } = this.options;
+    // At the deadline the requests themselves are cancelled.
     const deadline = new AbortController();
-    return withTimeout(this.loader.load(true, deadline.signal), startupTimeoutMs, () => {
-      deadline.abort(); // the requests themselves are cancelled
-      return deadlineError('startup', STARTUP_TIMEOUT(startupTimeoutMs, siteUrl), `no answer within ${startupTimeoutMs} ms`);
-    });
+    const timedOut = () => deadlineError('startup', STARTUP_TIMEOUT(startupTimeoutMs, siteUrl), `no answer within ${startupTimeoutMs} ms`);
+    return withTimeout(this.loader.load(true, deadline.signal), startupTimeoutMs, timedOut, deadline);
   }
 
   /** The app's configuration from the `.env` files (without the module's own variables), or why there is none. */

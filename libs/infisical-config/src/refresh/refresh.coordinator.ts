@@ -30,6 +30,15 @@ export type RefreshOutcome =
 /** Where a refresh was when something unexpected happened: named in the log instead of the error's text. */
 type RefreshStage = 'load' | 'mass-deletion guard' | 'schema' | 'swap' | 'process.env' | 'change events' | 'file cache' | 'log';
 
+/** Logs and metrics report an outcome; when they throw (a broken logger or registry) the outcome stands. */
+function bestEffort(report: () => void): void {
+  try {
+    report();
+  } catch {
+    // Nothing more to report to.
+  }
+}
+
 /** Where the values of a refresh go, in order: the snapshot store and typed config, then these two sinks. */
 export interface RefreshSinks {
   readonly config: ConfigServiceWriter;
@@ -89,11 +98,7 @@ export class RefreshCoordinator implements OnModuleDestroy {
     } catch (error) {
       outcome = this.unexpected(progress.stage, error);
     }
-    try {
-      this.metrics.countRefresh(outcome.status);
-    } catch {
-      // Metrics are best effort: a broken registry must not turn an applied refresh into a failure.
-    }
+    bestEffort(() => this.metrics.countRefresh(outcome.status));
     return outcome;
   }
 
@@ -152,23 +157,23 @@ export class RefreshCoordinator implements OnModuleDestroy {
     const deadline = new AbortController();
     const signal = AbortSignal.any([deadline.signal, this.shutdown.signal]);
     try {
-      return await withTimeout(this.loader.load(false, signal), timeoutMs, () => {
-        deadline.abort();
-        return deadlineError('list secrets', REFRESH_TIMEOUT(timeoutMs), REFRESH_TIMEOUT(timeoutMs));
-      });
+      const timedOut = () => deadlineError('list secrets', REFRESH_TIMEOUT(timeoutMs), REFRESH_TIMEOUT(timeoutMs));
+      return await withTimeout(this.loader.load(false, signal), timeoutMs, timedOut, deadline);
     } catch (error) {
       if (this.closed) return { status: 'failed', reason: SHUTTING_DOWN };
       const loadError = toLoadError('list secrets', error, this.options);
       this.state.failed(loadError, new Date());
-      this.metrics.countFailure(failureCause(loadError));
-      this.log.warn(REFRESH_FAILED(loadError.reason, Math.round(performance.now() - started), this.state.consecutiveFailures));
+      bestEffort(() => {
+        this.metrics.countFailure(failureCause(loadError));
+        this.log.warn(REFRESH_FAILED(loadError.reason, Math.round(performance.now() - started), this.state.consecutiveFailures));
+      });
       return { status: 'failed', reason: loadError.reason };
     }
   }
 
   private refuse(reason: string, message: string): RefreshOutcome {
     this.state.refused(reason, new Date());
-    this.log.warn(message);
+    bestEffort(() => this.log.warn(message));
     return { status: 'refused', reason };
   }
 
@@ -176,12 +181,8 @@ export class RefreshCoordinator implements OnModuleDestroy {
   private unexpected(stage: RefreshStage, error: unknown): RefreshOutcome {
     const errorClass = errorClassName(error);
     const reason = `unexpected ${errorClass} in ${stage}`;
-    try {
-      this.state.failed({ reason }, new Date());
-      this.log.error(REFRESH_CRASHED(stage, errorClass));
-    } catch {
-      // Even the logger failed: the outcome still reports it.
-    }
+    this.state.failed({ reason }, new Date());
+    bestEffort(() => this.log.error(REFRESH_CRASHED(stage, errorClass)));
     return { status: 'failed', reason };
   }
 }
