@@ -61,6 +61,23 @@ describe('demo app (apps/server), wired as the README says', () => {
     expect(harness.server.requestCount('listSecrets')).toBe(1); // the boot's only
   });
 
+  it("the demo's rotation probe refuses a DATABASE_URL whose host does not resolve, and keeps the previous JWT_SECRET", async () => {
+    harness.server.setSecret(PROJECT_ID, 'dev', '/', 'DATABASE_URL', `postgres://app:${CANARY}@localhost:5432/app`);
+    harness.server.setSecret(PROJECT_ID, 'dev', '/', 'JWT_SECRET', `jwt-one-${CANARY}`);
+    const secrets = app.get(InfisicalConfigService);
+    expect(await secrets.refresh()).toEqual(expect.objectContaining({ status: 'applied' })); // localhost resolves
+
+    harness.server.setSecret(PROJECT_ID, 'dev', '/', 'DATABASE_URL', `postgres://app:${CANARY}@no-such-host.invalid:5432/app`);
+    harness.server.setSecret(PROJECT_ID, 'dev', '/', 'JWT_SECRET', `jwt-two-${CANARY}`);
+    expect(await secrets.refresh()).toEqual(expect.objectContaining({ status: 'refused', probe: 'DatabaseProbe.canReach' }));
+    expect(secrets.get('DATABASE_URL')).toBe(`postgres://app:${CANARY}@localhost:5432/app`);
+
+    harness.server.setSecret(PROJECT_ID, 'dev', '/', 'DATABASE_URL', `postgres://app:${CANARY}@127.0.0.1:5432/app`);
+    expect(await secrets.refresh()).toEqual(expect.objectContaining({ status: 'applied' }));
+    expect(secrets.get('JWT_SECRET')).toBe(`jwt-two-${CANARY}`);
+    expect(secrets.previous('JWT_SECRET')).toBe(`jwt-one-${CANARY}`);
+  });
+
   it('a rotated DB_PASSWORD makes the database settings reconnect, and the log names the key only', async () => {
     harness.server.setSecret(PROJECT_ID, 'dev', '/', 'DB_PASSWORD', `rotated-${CANARY}`);
     expect(await app.get(InfisicalConfigService).refresh()).toEqual({ status: 'applied', diff: { added: [], changed: ['DB_PASSWORD', 'DB_URL'], removed: [] } });

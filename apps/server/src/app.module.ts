@@ -12,7 +12,12 @@ import { SecretsCheckModule } from './secrets-check/secrets-check.module.js';
     InfisicalConfigModule.forRootAsync({
       configModule: { envFilePath: ['.env.local', '.env'] },
       inject: [ConfigService],
-      useFactory: (config: ConfigService) => ({ ...infisicalOptionsFromEnv(config), schema: AppConfig }),
+      useFactory: (config: ConfigService) => ({
+        ...infisicalOptionsFromEnv(config),
+        schema: AppConfig,
+        // Tokens signed with the JWT secret a rotation replaced keep verifying for one TTL.
+        rotation: { keepPrevious: ['JWT_SECRET'] },
+      }),
     }),
     // The app's own scheduler; the module's refresh timers show up in its SchedulerRegistry.
     ScheduleModule.forRoot(),

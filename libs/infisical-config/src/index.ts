@@ -10,6 +10,7 @@ export type {
   InfisicalFileCacheOptions,
   InfisicalMetricsOptions,
   InfisicalRefreshOptions,
+  InfisicalRotationOptions,
   InfisicalScope,
   ProcessEnvMode,
   UniversalAuthCredentials,
@@ -26,6 +27,9 @@ export type { SecretsChange } from './snapshot/snapshot.store.js';
 export type { SecretsDiff } from './snapshot/snapshot-diff.js';
 export type { RefreshOutcome } from './refresh/refresh.coordinator.js';
 export { REFRESH_TIMER, TOKEN_RENEWAL_TIMER } from './refresh/refresh.scheduler.js';
+
+// Rotation
+export { RotationProbe, type RotationProbeMethod, type RotationProbeOptions } from './rotation/rotation-probe.decorator.js';
 
 // Typed, validated configuration
 export { TypedInfisicalConfig } from './validation/typed-config.js';

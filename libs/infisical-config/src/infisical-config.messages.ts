@@ -80,6 +80,15 @@ export const BOOT_REFUSED_INVALID = (validation: string) =>
 
 export const SHUTTING_DOWN = 'the app is shutting down';
 
+export const PROBE_TIMED_OUT = (ms: number) => `no answer within ${ms} ms`;
+
+export const PROBE_FAILED = (probe: string, keys: readonly string[], why: string) =>
+  `rotation probe ${probe} (${keys.join(', ')}) failed: ${why}`;
+
+export const REFRESH_REFUSED_PROBE = (reason: string) =>
+  `Refresh from Infisical not applied: ${reason}. Serving the last good values; trying again on the retry backoff, ` +
+  `so the new values are taken as soon as they work.`;
+
 export const CACHE_WRITE_FAILED = (reason: string) =>
   `Could not write the secrets file cache: ${reason} The app keeps serving; the next boot without Infisical ` +
   `will not find a fresh cache.`;

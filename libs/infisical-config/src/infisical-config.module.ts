@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { DEFAULTS, INFISICAL_CONFIG_OPTIONS } from './infisical-config.constants.js';
 import {
   INFISICAL_CONFIG_MODULE_OPTIONS,
@@ -59,7 +60,7 @@ export class InfisicalConfigModule {
     return {
       module: InfisicalConfigModule,
       global: isGlobal,
-      imports: [readyModule, configModuleWaitingForSecrets(readyModule, isGlobal, extras.configModule ?? {})],
+      imports: [DiscoveryModule, readyModule, configModuleWaitingForSecrets(readyModule, isGlobal, extras.configModule ?? {})],
       providers: createInfisicalConfigProviders(),
       exports: [InfisicalConfigService, TypedInfisicalConfig, INFISICAL_CONFIG_OPTIONS, ConfigModule],
     };

@@ -93,6 +93,22 @@ export interface InfisicalRefreshOptions {
   acceptMassDeletion?: boolean;
 }
 
+/** Rotation without breakage (see also `@RotationProbe()`). */
+export interface InfisicalRotationOptions {
+  /**
+   * Keys whose previous value stays available through `InfisicalConfigService.previous(key)` for
+   * `previousWindowMs` after a rotation replaced it (a JWT secret: tokens signed with either verify).
+   * In memory only.
+   * @default []
+   */
+  keepPrevious?: string[];
+  /**
+   * How long a replaced value stays available.
+   * @default the TTL (`refresh.ttlMs`)
+   */
+  previousWindowMs?: number;
+}
+
 /** Prometheus metrics (prom-client is an optional peer dependency). */
 export interface InfisicalMetricsOptions {
   /**
@@ -183,6 +199,8 @@ export interface InfisicalConfigModuleOptions {
   startupTimeoutMs?: number;
   /** How loaded values are kept current (TTL, schedule, retries, mass-deletion guard). */
   refresh?: InfisicalRefreshOptions;
+  /** Previous values kept for a grace window after a rotation. */
+  rotation?: InfisicalRotationOptions;
   /**
    * Level of the routine line a refresh that changed nothing writes (changes are always logged).
    * @default 'debug', so a healthy app's log stays quiet

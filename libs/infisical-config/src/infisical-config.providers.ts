@@ -23,6 +23,8 @@ import { CONFIGURATION_TOKEN, ConfigServiceWriter } from './snapshot/config-serv
 import { ContentFingerprinter } from './snapshot/content-fingerprint.js';
 import { ProcessEnvWriter } from './snapshot/process-env.writer.js';
 import { SnapshotStore } from './snapshot/snapshot.store.js';
+import { PreviousValues } from './rotation/previous-values.js';
+import { RotationProbes } from './rotation/rotation-probes.js';
 import { SchemaGate } from './validation/schema.gate.js';
 import { TypedInfisicalConfig } from './validation/typed-config.js';
 import { InfisicalSource } from './source/infisical.source.js';
@@ -83,6 +85,8 @@ export function createInfisicalConfigProviders(): Provider[] {
     fromOptions(SchemaGate, (options) => new SchemaGate(options.schema)),
     fromOptions(ContentFingerprinter, (options) => new ContentFingerprinter(options.auth.clientSecret, options.projectId)),
     { provide: RefreshState, useFactory: () => new RefreshState() },
+    RotationProbes,
+    fromOptions(PreviousValues, (options) => new PreviousValues(new Set(options.rotation.keepPrevious), options.rotation.previousWindowMs)),
     {
       provide: SecretsLoader,
       inject: [InfisicalSource, INFISICAL_CONFIG_OPTIONS, INFISICAL_METRICS],
@@ -118,33 +122,36 @@ export function createInfisicalConfigProviders(): Provider[] {
     },
     {
       provide: RefreshCoordinator,
-      inject: [SecretsLoader, SnapshotStore, RefreshState, ConfigServiceWriter, ProcessEnvWriter, SnapshotFileCache, SchemaGate, TypedInfisicalConfig, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS],
+      inject: [SecretsLoader, SnapshotStore, RefreshState, SchemaGate, RotationProbes, TypedInfisicalConfig, ConfigServiceWriter, ProcessEnvWriter, PreviousValues, SnapshotFileCache, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS],
       useFactory: (
         loader: SecretsLoader,
         store: SnapshotStore,
         state: RefreshState,
+        gate: SchemaGate,
+        probes: RotationProbes,
+        typed: TypedInfisicalConfig<object>,
         config: ConfigServiceWriter,
         env: ProcessEnvWriter,
+        previous: PreviousValues,
         fileCache: SnapshotFileCache,
-        gate: SchemaGate,
-        typed: TypedInfisicalConfig<object>,
         log: LoadEventsLogger,
         metrics: InfisicalMetrics,
         options: ResolvedInfisicalOptions,
-      ) => new RefreshCoordinator(loader, store, state, { config, env }, fileCache, { gate, typed }, log, metrics, options),
+      ) => new RefreshCoordinator(loader, store, state, { typed, config, env, previous }, fileCache, { gate, probes }, log, metrics, options),
     },
     {
       provide: InfisicalConfigService,
-      inject: [SnapshotStore, RefreshCoordinator, RefreshState, InfisicalSource, ContentFingerprinter, INFISICAL_METRICS],
+      inject: [SnapshotStore, RefreshCoordinator, RefreshState, InfisicalSource, ContentFingerprinter, PreviousValues, INFISICAL_METRICS],
       useFactory: (
         store: SnapshotStore,
         coordinator: RefreshCoordinator,
         state: RefreshState,
         source: InfisicalSource,
         fingerprinter: ContentFingerprinter,
+        previous: PreviousValues,
         metrics: InfisicalMetrics,
       ) => {
-        const service = new InfisicalConfigService(store, coordinator, state, source, fingerprinter);
+        const service = new InfisicalConfigService(store, coordinator, state, source, fingerprinter, previous);
         metrics.track(() => service.status());
         return service;
       },

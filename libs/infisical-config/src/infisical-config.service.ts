@@ -8,6 +8,7 @@ import type { ContentFingerprinter } from './snapshot/content-fingerprint.js';
 import type { SecretsSnapshot, SecretsSource } from './snapshot/secrets-snapshot.js';
 import type { SecretsChange, SnapshotStore } from './snapshot/snapshot.store.js';
 import type { InfisicalSource } from './source/infisical.source.js';
+import type { PreviousValues } from './rotation/previous-values.js';
 
 const toProblem = (problem: RefreshProblem | undefined): InfisicalConfigProblem | null =>
   problem ? { reason: problem.reason, ...(problem.status ? { status: problem.status } : {}), at: problem.at.toISOString() } : null;
@@ -30,6 +31,7 @@ export class InfisicalConfigService implements OnApplicationShutdown {
     private readonly state: RefreshState,
     private readonly infisicalSource: InfisicalSource,
     private readonly fingerprinter: ContentFingerprinter,
+    private readonly previousValues: PreviousValues,
   ) {
     this.changes$ = store.changes$;
   }
@@ -50,6 +52,14 @@ export class InfisicalConfigService implements OnApplicationShutdown {
 
   has(key: string): boolean {
     return this.store.snapshot.has(key);
+  }
+
+  /**
+   * The value a rotation replaced, for a key named in `rotation.keepPrevious`, during its grace window
+   * (`rotation.previousWindowMs`); otherwise undefined. A verifier accepts either this or `get(key)`.
+   */
+  previous(key: string): string | undefined {
+    return this.previousValues.get(key);
   }
 
   /** A copy of every loaded value; changing it changes nothing here. */

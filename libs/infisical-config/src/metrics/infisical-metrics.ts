@@ -13,6 +13,8 @@ export interface InfisicalMetrics {
   observeFetch(scope: string, outcome: FetchOutcome, seconds: number): void;
   countFailure(cause: string): void;
   countRefresh(outcome: RefreshMetricOutcome): void;
+  /** A `@RotationProbe()` (by `Class.method`, never a key or value) refused new values. */
+  countProbeFailure(probe: string): void;
   countFallback(source: Exclude<SecretsSource, 'infisical'>): void;
   countCacheRead(outcome: CacheReadOutcome): void;
   countCacheWrite(outcome: FetchOutcome): void;
@@ -25,6 +27,7 @@ export const NO_METRICS: InfisicalMetrics = {
   observeFetch: () => undefined,
   countFailure: () => undefined,
   countRefresh: () => undefined,
+  countProbeFailure: () => undefined,
   countFallback: () => undefined,
   countCacheRead: () => undefined,
   countCacheWrite: () => undefined,

@@ -11,6 +11,7 @@ export class PrometheusMetrics implements InfisicalMetrics, OnApplicationShutdow
   private readonly fetchDuration: PromClient.Histogram<'scope' | 'outcome'>;
   private readonly failures: PromClient.Counter<'cause'>;
   private readonly refreshes: PromClient.Counter<'outcome'>;
+  private readonly probeFailures: PromClient.Counter<'probe'>;
   private readonly fallbacks: PromClient.Counter<'source'>;
   private readonly cacheReads: PromClient.Counter<'outcome'>;
   private readonly cacheWrites: PromClient.Counter<'outcome'>;
@@ -39,6 +40,7 @@ export class PrometheusMetrics implements InfisicalMetrics, OnApplicationShutdow
     });
     this.failures = new prom.Counter({ name: name('failures_total'), help: 'Failed loads by cause', labelNames: ['cause'], registers });
     this.refreshes = new prom.Counter({ name: name('refreshes_total'), help: 'Refreshes by outcome (applied, unchanged, refused, failed)', labelNames: ['outcome'], registers });
+    this.probeFailures = new prom.Counter({ name: name('probe_failures_total'), help: 'Refreshes refused by a rotation probe, by probe (Class.method)', labelNames: ['probe'], registers });
     this.fallbacks = new prom.Counter({ name: name('fallback_activations_total'), help: 'Boots served by a fallback, by source', labelNames: ['source'], registers });
     this.cacheReads = new prom.Counter({ name: name('cache_reads_total'), help: 'Encrypted file cache reads by outcome (hit, miss, refused)', labelNames: ['outcome'], registers });
     this.cacheWrites = new prom.Counter({ name: name('cache_writes_total'), help: 'Encrypted file cache writes by outcome', labelNames: ['outcome'], registers });
@@ -79,6 +81,10 @@ export class PrometheusMetrics implements InfisicalMetrics, OnApplicationShutdow
 
   countRefresh(outcome: RefreshMetricOutcome): void {
     this.refreshes.inc({ outcome });
+  }
+
+  countProbeFailure(probe: string): void {
+    this.probeFailures.inc({ probe });
   }
 
   countFallback(source: Exclude<SecretsSource, 'infisical'>): void {

@@ -6,10 +6,12 @@ import type {
   InfisicalDotenvFallbackOptions,
   InfisicalFileCacheOptions,
   InfisicalRefreshOptions,
+  InfisicalRotationOptions,
   InfisicalScope,
   ProcessEnvMode,
 } from '../infisical-config.options.js';
 import { InfisicalConfigOptionsError } from '../errors/infisical-config-options.error.js';
+import { MAX_TIMER_DELAY_MS } from '../refresh/refresh-delay.util.js';
 import type { ResolvedInfisicalOptions } from './resolved-options.interface.js';
 
 const PROCESS_ENV_MODES: readonly ProcessEnvMode[] = ['override', 'preserve', 'skip'];
@@ -84,6 +86,20 @@ function refreshProblems(refresh: InfisicalRefreshOptions | undefined): string[]
   return problems;
 }
 
+function rotationProblems(rotation: InfisicalRotationOptions | undefined): string[] {
+  if (rotation === undefined) return [];
+  const problems: string[] = [];
+  const keys = rotation.keepPrevious;
+  if (keys !== undefined && !(Array.isArray(keys) && keys.every((key) => typeof key === 'string' && !isBlank(key)))) {
+    problems.push('rotation.keepPrevious must be a list of key names');
+  }
+  const windowMs = rotation.previousWindowMs;
+  if (windowMs !== undefined && !(isPositive(windowMs) && windowMs <= MAX_TIMER_DELAY_MS)) {
+    problems.push(`rotation.previousWindowMs must be a positive number of milliseconds, at most ${MAX_TIMER_DELAY_MS} (about 24 days)`);
+  }
+  return problems;
+}
+
 function fileCacheProblems(fileCache: InfisicalFileCacheOptions | undefined, keyLabel: string): string[] {
   if (fileCache === undefined) return [];
   const problems: string[] = [];
@@ -117,6 +133,7 @@ export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions
   if (options.processEnv !== undefined && !PROCESS_ENV_MODES.includes(options.processEnv)) {
     problems.push(`processEnv must be one of ${PROCESS_ENV_MODES.join(', ')}`);
   }
+  problems.push(...rotationProblems(options.rotation));
   const allowed = options.allowProcessEnvKeys;
   if (allowed !== undefined && !(Array.isArray(allowed) && allowed.every((key) => typeof key === 'string' && !isBlank(key)))) {
     problems.push('allowProcessEnvKeys must be a list of variable names');
@@ -175,6 +192,10 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, e
     startupTimeoutMs: options.startupTimeoutMs ?? DEFAULTS.startupTimeoutMs,
     routineLogLevel: options.routineLogLevel ?? DEFAULTS.routineLogLevel,
     refresh: Object.freeze({ ...DEFAULTS.refresh, ...definedFields(options.refresh ?? {}) }),
+    rotation: Object.freeze({
+      keepPrevious: Object.freeze([...(options.rotation?.keepPrevious ?? [])]),
+      previousWindowMs: options.rotation?.previousWindowMs ?? options.refresh?.ttlMs ?? DEFAULTS.refresh.ttlMs,
+    }),
     fileCache: options.fileCache?.key
       ? withHiddenSecret(
           { path: resolve(options.fileCache.path ?? DEFAULTS.fileCache.path), maxAgeMs: options.fileCache.maxAgeMs ?? DEFAULTS.fileCache.maxAgeMs },

@@ -13,6 +13,7 @@ export interface ResolvedInfisicalOptions {
   readonly startupTimeoutMs: number;
   readonly routineLogLevel: 'log' | 'debug' | 'verbose';
   readonly refresh: Readonly<Required<InfisicalRefreshOptions>>;
+  readonly rotation: { readonly keepPrevious: readonly string[]; readonly previousWindowMs: number };
   /** Undefined when no key is given. */
   readonly fileCache: { readonly key: Buffer; readonly path: string; readonly maxAgeMs: number } | undefined;
   readonly schema: (new () => object) | undefined;

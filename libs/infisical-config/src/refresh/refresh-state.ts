@@ -10,12 +10,15 @@ export interface RefreshProblem {
 /** The outcome history of loads and refreshes that status() and health report. */
 export class RefreshState {
   consecutiveFailures = 0;
+  /** Refusals in a row (a probe that fails until the new values work); reset by an applied refresh. */
+  consecutiveRefusals = 0;
   lastError: RefreshProblem | undefined;
   lastRefusal: RefreshProblem | undefined;
   nextRefreshAt: Date | undefined;
 
   succeeded(): void {
     this.consecutiveFailures = 0;
+    this.consecutiveRefusals = 0;
   }
 
   /** A load or refresh that got no usable answer (an InfisicalLoadError's fields, or an unexpected error). */
@@ -25,6 +28,7 @@ export class RefreshState {
   }
 
   refused(reason: string, at: Date): void {
+    this.consecutiveRefusals += 1;
     this.lastRefusal = { reason, at };
   }
 }

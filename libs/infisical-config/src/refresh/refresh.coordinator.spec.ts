@@ -18,6 +18,9 @@ import { SchemaGate } from '../validation/schema.gate.js';
 import { TypedInfisicalConfig } from '../validation/typed-config.js';
 import { RefreshCoordinator, type RefreshOutcome } from './refresh.coordinator.js';
 import { RefreshState } from './refresh-state.js';
+import { PreviousValues } from '../rotation/previous-values.js';
+import type { ProbeRefusal, RotationProbes } from '../rotation/rotation-probes.js';
+import type { SecretsDiff } from '../snapshot/snapshot-diff.js';
 
 const snapshot = (values: Record<string, string>, source: SecretsSource = 'infisical') => new SecretsSnapshot(values, source, new Date(), 3);
 
@@ -53,9 +56,14 @@ interface Setup {
   refresh?: InfisicalRefreshOptions;
   schema?: ConfigSchema;
   log?: Partial<Record<'warn' | 'info' | 'error' | 'refreshed' | 'loaded', (...args: never[]) => void>>;
+  /** What the rotation probes answer for every refresh (undefined: they accept). */
+  probeRefusal?: ProbeRefusal;
+  keepPrevious?: string[];
 }
 
-function setup({ initial = snapshot({ A: 'a1', B: 'b1', C: 'c1', D: 'd1' }), load, refresh, schema, log = {} }: Setup) {
+function setup({ initial = snapshot({ A: 'a1', B: 'b1', C: 'c1', D: 'd1' }), load, refresh, schema, log = {}, probeRefusal, keepPrevious = [] }: Setup) {
+  const probes = { check: jest.fn(async (_next: SecretsSnapshot, _diff: SecretsDiff) => probeRefusal) };
+  const previous = new PreviousValues(new Set(keepPrevious), 60_000);
   const loadMock = jest.fn(load);
   const loader = { load: loadMock } as unknown as SecretsLoader;
   const store = new SnapshotStore(initial);
@@ -76,26 +84,30 @@ function setup({ initial = snapshot({ A: 'a1', B: 'b1', C: 'c1', D: 'd1' }), loa
     loader,
     store,
     state,
-    { config: config as unknown as ConfigServiceWriter, env },
+    { typed, config: config as unknown as ConfigServiceWriter, env, previous },
     fileCache as unknown as SnapshotFileCache,
-    { gate: new SchemaGate(schema), typed },
+    { gate: new SchemaGate(schema), probes: probes as unknown as RotationProbes },
     logger as unknown as LoadEventsLogger,
     NO_METRICS,
     optionsWith(refresh),
   );
   const changes: SecretsChange[] = [];
   store.changes$.subscribe((change) => changes.push(change));
-  return { coordinator, loadMock, store, state, config, envApply, fileCache, typed, logger, changes, initial };
+  return { coordinator, loadMock, store, state, config, envApply, fileCache, typed, logger, changes, initial, probes, previous };
 }
 
 let closeAfter: RefreshCoordinator[] = [];
-const track = <T extends { coordinator: RefreshCoordinator }>(harness: T) => {
+let previousAfter: PreviousValues[] = [];
+const track = <T extends { coordinator: RefreshCoordinator; previous: PreviousValues }>(harness: T) => {
   closeAfter.push(harness.coordinator);
+  previousAfter.push(harness.previous);
   return harness;
 };
 
 afterEach(() => {
   for (const coordinator of closeAfter) coordinator.close();
+  for (const previous of previousAfter) previous.close();
+  previousAfter = [];
   closeAfter = [];
   jest.useRealTimers();
 });
@@ -403,5 +415,33 @@ describe('RefreshCoordinator load deadline', () => {
     expect(settled).toEqual({ status: 'failed', reason: 'no answer within 1000 ms (refresh.timeoutMs)' });
     expect(h.state.consecutiveFailures).toBe(1);
     expect(h.store.snapshot).toBe(h.initial);
+  });
+});
+
+describe('RefreshCoordinator rotation probes and previous values', () => {
+  it('a probe refusal refuses the whole refresh before the swap: every key keeps its last good value', async () => {
+    const next = snapshot({ A: 'a2', B: 'b2', C: 'c1', D: 'd1' });
+    const refusal = { probe: 'DatabaseProbe.canConnect', reason: 'rotation probe DatabaseProbe.canConnect (A) failed: Error' };
+    const h = track(setup({ load: async () => next, probeRefusal: refusal }));
+
+    const outcome = await h.coordinator.refresh();
+
+    expect(outcome).toEqual({ status: 'refused', reason: refusal.reason, probe: refusal.probe });
+    expect(h.probes.check).toHaveBeenCalledWith(next, { added: [], changed: ['A', 'B'], removed: [] });
+    expect(h.store.snapshot).toBe(h.initial);
+    expect(h.config.apply).not.toHaveBeenCalled();
+    expect(h.envApply).not.toHaveBeenCalled();
+    expect(h.changes).toEqual([]);
+    expect(h.state.lastRefusal?.reason).toBe(refusal.reason);
+    expect(h.state.consecutiveRefusals).toBe(1);
+  });
+
+  it('keeps the replaced value of a named key, and only of named keys', async () => {
+    const h = track(setup({ load: async () => snapshot({ A: 'a2', B: 'b2', C: 'c1', D: 'd1' }), keepPrevious: ['A'] }));
+    await h.coordinator.refresh();
+    expect(h.previous.get('A')).toBe('a1');
+    expect(h.previous.get('B')).toBeUndefined();
+    h.previous.close();
+    expect(h.previous.get('A')).toBeUndefined(); // dropped on shutdown
   });
 });

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import type { SnapshotFileCache } from '../cache/snapshot-file.cache.js';
 import { failureCause } from '../errors/failure-cause.util.js';
 import { errorClassName } from '../errors/sanitized-cause.util.js';
-import { PROCESS_ENV_WITHHELD, RECOVERED, REFRESH_CRASHED, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_REFUSED_INVALID, REFRESH_TIMEOUT, SHUTTING_DOWN } from '../infisical-config.messages.js';
+import { PROCESS_ENV_WITHHELD, RECOVERED, REFRESH_CRASHED, REFRESH_REFUSED_PROBE, REFRESH_FAILED, REFRESH_REFUSED, REFRESH_REFUSED_INVALID, REFRESH_TIMEOUT, SHUTTING_DOWN } from '../infisical-config.messages.js';
 import type { LoadEventsLogger } from '../logging/load-events.logger.js';
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import { withTimeout } from '../loader/with-timeout.util.js';
@@ -16,6 +16,8 @@ import type { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
 import { diffSnapshots, isEmptyDiff, type SecretsDiff } from '../snapshot/snapshot-diff.js';
 import type { SnapshotStore } from '../snapshot/snapshot.store.js';
 import { deadlineError, toLoadError } from '../source/infisical-failure.util.js';
+import type { PreviousValues } from '../rotation/previous-values.js';
+import type { RotationProbes } from '../rotation/rotation-probes.js';
 import type { SchemaGate } from '../validation/schema.gate.js';
 import type { TypedInfisicalConfig } from '../validation/typed-config.js';
 import type { RefreshState } from './refresh-state.js';
@@ -24,11 +26,12 @@ import type { RefreshState } from './refresh-state.js';
 export type RefreshOutcome =
   | { readonly status: 'applied'; readonly diff: SecretsDiff }
   | { readonly status: 'unchanged' }
-  | { readonly status: 'refused'; readonly reason: string }
+  /** `probe`: the `@RotationProbe()` that refused the new values (the next attempt comes on the retry backoff). */
+  | { readonly status: 'refused'; readonly reason: string; readonly probe?: string }
   | { readonly status: 'failed'; readonly reason: string };
 
 /** Where a refresh was when something unexpected happened: named in the log instead of the error's text. */
-type RefreshStage = 'load' | 'mass-deletion guard' | 'schema' | 'swap' | 'process.env' | 'change events' | 'file cache' | 'log';
+type RefreshStage = 'load' | 'mass-deletion guard' | 'schema' | 'rotation probes' | 'swap' | 'process.env' | 'change events' | 'file cache' | 'log';
 
 /** Logs and metrics report an outcome; when they throw (a broken logger or registry) the outcome stands. */
 function bestEffort(report: () => void): void {
@@ -39,10 +42,19 @@ function bestEffort(report: () => void): void {
   }
 }
 
-/** Where the values of a refresh go, in order: the snapshot store and typed config, then these two sinks. */
+/** What new values must pass before the swap. */
+export interface RefreshChecks {
+  readonly gate: SchemaGate;
+  readonly probes: RotationProbes;
+}
+
+/** Where the values of a refresh go after the snapshot store: typed config, ConfigService, process.env. */
 export interface RefreshSinks {
+  readonly typed: TypedInfisicalConfig<object>;
   readonly config: ConfigServiceWriter;
   readonly env: ProcessEnvWriter;
+  /** The values the refresh replaced, for the keys kept for a grace window. */
+  readonly previous: PreviousValues;
 }
 
 /**
@@ -53,6 +65,7 @@ export interface RefreshSinks {
 export class RefreshCoordinator implements OnModuleDestroy {
   private inFlight: Promise<RefreshOutcome> | undefined;
   private readonly shutdown = new AbortController();
+  private readonly outcomeListeners = new Set<(outcome: RefreshOutcome) => void>();
 
   constructor(
     private readonly loader: SecretsLoader,
@@ -60,7 +73,7 @@ export class RefreshCoordinator implements OnModuleDestroy {
     private readonly state: RefreshState,
     private readonly sinks: RefreshSinks,
     private readonly fileCache: SnapshotFileCache,
-    private readonly schema: { gate: SchemaGate; typed: TypedInfisicalConfig<object> },
+    private readonly checks: RefreshChecks,
     private readonly log: LoadEventsLogger,
     private readonly metrics: InfisicalMetrics,
     private readonly options: ResolvedInfisicalOptions,
@@ -85,9 +98,16 @@ export class RefreshCoordinator implements OnModuleDestroy {
     this.close();
   }
 
+  /** Called with the outcome of every refresh, whoever started it (the scheduler plans the next one). */
+  onOutcome(listener: (outcome: RefreshOutcome) => void): () => void {
+    this.outcomeListeners.add(listener);
+    return () => this.outcomeListeners.delete(listener);
+  }
+
   /** Aborts the refresh in flight; it applies and writes nothing more. */
   close(): void {
     this.shutdown.abort();
+    this.outcomeListeners.clear();
   }
 
   private async run(): Promise<RefreshOutcome> {
@@ -99,6 +119,7 @@ export class RefreshCoordinator implements OnModuleDestroy {
       outcome = this.unexpected(progress.stage, error);
     }
     bestEffort(() => this.metrics.countRefresh(outcome.status));
+    for (const listener of this.outcomeListeners) bestEffort(() => listener(outcome));
     return outcome;
   }
 
@@ -118,10 +139,16 @@ export class RefreshCoordinator implements OnModuleDestroy {
     if (refusal) return this.refuse(refusal, REFRESH_REFUSED(refusal));
 
     progress.stage = 'schema';
-    const checked = await this.schema.gate.check(next);
+    const checked = await this.checks.gate.check(next);
     if (!checked.ok) {
       const keys = checked.error.problems.map((problem) => problem.key).join(', ');
       return this.refuse(`the values do not pass the schema: ${keys}`, REFRESH_REFUSED_INVALID(checked.error.message));
+    }
+    progress.stage = 'rotation probes';
+    const probeRefusal = await this.checks.probes.check(next, diff);
+    if (probeRefusal) {
+      bestEffort(() => this.metrics.countProbeFailure(probeRefusal.probe));
+      return { ...this.refuse(probeRefusal.reason, REFRESH_REFUSED_PROBE(probeRefusal.reason)), probe: probeRefusal.probe };
     }
     if (this.closed) return { status: 'failed', reason: SHUTTING_DOWN };
 
@@ -129,9 +156,12 @@ export class RefreshCoordinator implements OnModuleDestroy {
     progress.stage = 'swap';
     const changed = !isEmptyDiff(diff);
     this.store.swap(next); // also when unchanged: the values are now fresh
-    this.schema.typed.replace(checked.config);
+    this.sinks.typed.replace(checked.config);
     this.state.succeeded();
-    if (changed) this.sinks.config.apply(next, diff);
+    if (changed) {
+      this.sinks.config.apply(next, diff);
+      this.sinks.previous.remember(previous, diff);
+    }
 
     if (changed) {
       progress.stage = 'process.env';
@@ -171,7 +201,7 @@ export class RefreshCoordinator implements OnModuleDestroy {
     }
   }
 
-  private refuse(reason: string, message: string): RefreshOutcome {
+  private refuse(reason: string, message: string): { status: 'refused'; reason: string } {
     this.state.refused(reason, new Date());
     bestEffort(() => this.log.warn(message));
     return { status: 'refused', reason };

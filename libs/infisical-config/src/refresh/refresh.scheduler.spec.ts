@@ -64,7 +64,19 @@ function setup({ refresh, source = 'infisical', outcome = async () => ({ status:
   const state = new RefreshState();
   const store = new SnapshotStore(new SecretsSnapshot({ A: 'a' }, source, new Date(), 1));
   const registry = new SchedulerRegistry();
-  const coordinator = { refresh: jest.fn(() => outcome(state)) };
+  // Like the real coordinator: every outcome goes to the outcome listeners (the scheduler plans from it).
+  const listeners = new Set<(result: RefreshOutcome) => void>();
+  const coordinator = {
+    refresh: jest.fn(async () => {
+      const result = await outcome(state);
+      for (const listener of listeners) listener(result);
+      return result;
+    }),
+    onOutcome: (listener: (result: RefreshOutcome) => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
   const fakeSource = new FakeSource();
   fakeSource.tokenRenewAt = tokenRenewAt;
   const scheduler = new RefreshScheduler(
@@ -113,6 +125,17 @@ async function expectRefreshAfter(h: ReturnType<typeof setup>, ms: number): Prom
 }
 
 describe('RefreshScheduler: the refresh timer', () => {
+  it('a refresh started by refresh() plans the next one from its outcome: a probe refusal retries on the backoff', async () => {
+    const refusedByProbe = async (state: RefreshState): Promise<RefreshOutcome> => {
+      state.refused('rotation probe P.check (A) failed: Error', new Date());
+      return { status: 'refused', reason: 'rotation probe P.check (A) failed: Error', probe: 'P.check' };
+    };
+    const h = setup({ outcome: refusedByProbe });
+    h.scheduler.onApplicationBootstrap();
+    await h.coordinator.refresh(); // a manual refresh, not the timer's
+    await expectRefreshAfter(h, 1_500); // retryDelay(1, 2000) with random 0.5, not 80 s
+  });
+
   it('schedules the first refresh at ttl × refreshAt and reports when', async () => {
     const h = setup();
     h.scheduler.onApplicationBootstrap();

@@ -25,7 +25,9 @@ const logger = new Logger('InfisicalConfig');
 export class RefreshScheduler implements OnApplicationBootstrap, OnModuleDestroy {
   private stopped = false;
   private tokenFailures = 0;
-  private stopListening: (() => void) | undefined;
+  /** Bumped whenever the next refresh is planned, to see whether an outcome already planned it. */
+  private plans = 0;
+  private readonly stopListening: Array<() => void> = [];
 
   constructor(
     private readonly coordinator: RefreshCoordinator,
@@ -44,14 +46,16 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnModuleDestroy
     const onFallback = this.store.snapshot.source !== 'infisical';
     const { retryBaseMs, retryMaxMs } = this.options.refresh;
     this.scheduleRefresh(onFallback ? retryDelay(1, retryBaseMs, retryMaxMs, this.random) : this.regularDelay());
-    // A login can happen anywhere (boot, a refresh, a renewal): each one plans the next renewal.
-    this.stopListening = this.source.onNewToken(() => this.scheduleTokenRenewal());
+    // A login can happen anywhere (boot, a refresh, a renewal): each one plans the next renewal. Every
+    // refresh, also one started by refresh(), plans the next one from its outcome.
+    this.stopListening.push(this.source.onNewToken(() => this.scheduleTokenRenewal()));
+    this.stopListening.push(this.coordinator.onOutcome((outcome) => this.scheduleRefresh(this.delayAfter(outcome))));
     this.scheduleTokenRenewal();
   }
 
   onModuleDestroy(): void {
     this.stopped = true;
-    this.stopListening?.();
+    for (const stop of this.stopListening.splice(0)) stop();
     this.clear(REFRESH_TIMER);
     this.clear(TOKEN_RENEWAL_TIMER);
     this.state.nextRefreshAt = undefined;
@@ -64,22 +68,27 @@ export class RefreshScheduler implements OnApplicationBootstrap, OnModuleDestroy
 
   private scheduleRefresh(delayMs: number): void {
     if (this.stopped) return;
+    this.plans += 1;
     this.state.nextRefreshAt = new Date(this.now() + delayMs);
     this.arm(REFRESH_TIMER, delayMs, () => this.refreshTick());
   }
 
   private async refreshTick(): Promise<void> {
+    const plansBefore = this.plans;
     let outcome: RefreshOutcome = { status: 'failed', reason: 'no outcome' };
     try {
       outcome = await this.coordinator.refresh();
     } finally {
-      this.scheduleRefresh(this.delayAfter(outcome));
+      // Normally the outcome listener has planned the next refresh; whatever happened, one is planned.
+      if (this.plans === plansBefore) this.scheduleRefresh(this.delayAfter(outcome));
     }
   }
 
   private delayAfter(outcome: RefreshOutcome): number {
-    if (outcome.status !== 'failed') return this.regularDelay();
     const { retryBaseMs, retryMaxMs } = this.options.refresh;
+    // New values a probe refused are tried again soon: the switch happens as soon as they work.
+    if (outcome.status === 'refused' && outcome.probe) return retryDelay(Math.max(1, this.state.consecutiveRefusals), retryBaseMs, retryMaxMs, this.random);
+    if (outcome.status !== 'failed') return this.regularDelay();
     // A rate-limited client waits what the server asked for, never a burst of retries.
     const asked = this.state.lastError?.retryAfterMs ?? 0;
     return Math.max(asked, retryDelay(Math.max(1, this.state.consecutiveFailures), retryBaseMs, retryMaxMs, this.random));
