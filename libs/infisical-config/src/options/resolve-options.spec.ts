@@ -35,6 +35,7 @@ describe('resolveInfisicalOptions', () => {
         maxRemovedShare: 0.5,
         acceptMassDeletion: false,
       },
+      rotation: { keepPrevious: [], previousWindowMs: 300_000 },
       fileCache: undefined,
       schema: undefined,
       metrics: { enabled: undefined, prefix: 'infisical_config_', registry: undefined },
