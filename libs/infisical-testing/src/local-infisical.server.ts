@@ -36,6 +36,12 @@ export interface LocalInfisicalServerOptions {
    * @default { attempts: 3, windowSeconds: 30, lockSeconds: 300 }
    */
   loginLockout?: LoginLockoutOptions | false;
+  /**
+   * Answer the secrets list with an `ETag`, and a repeat with a matching `If-None-Match` with 304, as the
+   * real server does. `false` plays a server (or proxy) that sends no ETag.
+   * @default true
+   */
+  etags?: boolean;
 }
 
 /** The parts close() and the test controls reach into. */
@@ -86,7 +92,7 @@ export class LocalInfisicalServer {
     const counter = new RequestCounter();
     const lockout = new LoginLockout(options.loginLockout, now);
     const shutdown = new AbortController();
-    const context = { store, tokens, identities: new IdentityRegistry(seed.identities), lockout, expander: new SecretReferenceExpander(store), now };
+    const context = { store, tokens, identities: new IdentityRegistry(seed.identities), lockout, expander: new SecretReferenceExpander(store), now, etags: options.etags ?? true };
     const pipeline = new RequestPipeline({ context, faults, counter, shutdown: shutdown.signal });
 
     const httpServer = createServer(pipeline.handle);
@@ -110,6 +116,16 @@ export class LocalInfisicalServer {
   /** Requests received per route (counted on arrival, also when a fault answered); no arg = total, unknown routes included. */
   requestCount(route?: LocalInfisicalRoute): number {
     return this.parts.counter.count(route);
+  }
+
+  /** Client connections open right now (a black-holed request keeps one until the client gives up). */
+  openConnections(): number {
+    return this.parts.sockets.size;
+  }
+
+  /** How many handler replies (faults excluded) a route answered with `status`: 304s of the list, say. */
+  replyCount(route: LocalInfisicalRoute, status: number): number {
+    return this.parts.counter.replyCount(route, status);
   }
 
   resetRequestCounts(): void {

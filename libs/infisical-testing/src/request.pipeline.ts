@@ -67,7 +67,9 @@ export class RequestPipeline {
     }
     const fault = this.deps.faults.take(parsed.match?.route);
     if (fault && (await playFault(fault, response, parsed.match?.route, this.deps.shutdown))) return;
-    writeReply(response, this.answer(request, parsed, bodyText));
+    const reply = this.answer(request, parsed, bodyText);
+    this.deps.counter.recordReply(parsed.match?.route, reply.status);
+    writeReply(response, reply);
   }
 
   private answer(

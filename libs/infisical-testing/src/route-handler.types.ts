@@ -34,6 +34,8 @@ export interface HandlerContext {
   expander: SecretReferenceExpander;
   /** ms clock (options.now) */
   now: () => number;
+  /** whether the list answers with an ETag (options.etags) */
+  etags: boolean;
 }
 
 /** Handlers are synchronous: the store is in memory; errors are thrown as InfisicalReplyError. */

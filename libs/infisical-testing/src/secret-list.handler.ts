@@ -65,6 +65,7 @@ export const handleListSecrets: RouteHandler = (request, context): Reply => {
     : [];
 
   const body = JSON.stringify({ secrets, imports });
+  if (!context.etags) return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body };
   const etag = `"${createHash('sha1').update(body).digest('hex')}"`;
   if (etagMatches(request.headers['if-none-match'], etag)) return { status: 304, headers: { etag } };
   return { status: 200, headers: { 'content-type': JSON_CONTENT_TYPE, etag }, body };

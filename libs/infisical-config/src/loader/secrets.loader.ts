@@ -13,6 +13,8 @@ export class SecretsLoader {
   private readonly logger = new Logger('InfisicalConfig');
   /** What was last warned about: the same problems are not repeated on every refresh. */
   private lastReported = '';
+  /** The last snapshot built from Infisical: when every scope answers 304, its values are reused as they are. */
+  private lastBuilt: SecretsSnapshot | undefined;
 
   constructor(
     private readonly source: InfisicalSource,
@@ -28,10 +30,12 @@ export class SecretsLoader {
     const started = performance.now();
     const fetched = await Promise.all(this.options.scopes.map((scope) => this.fetchTimed(scope, signal)));
     const latencyMs = Math.round(performance.now() - started);
+    if (this.lastBuilt && fetched.every(({ list }) => list.notModified)) return new SecretsSnapshot(this.lastBuilt, 'infisical', new Date(), latencyMs);
     if (requireSecrets) this.rejectEmptyScopes(fetched);
     const merged = mergeScopes(fetched);
     this.reportMergeProblems(merged);
-    return new SecretsSnapshot(merged.values, 'infisical', new Date(), latencyMs);
+    this.lastBuilt = new SecretsSnapshot(merged.values, 'infisical', new Date(), latencyMs);
+    return this.lastBuilt;
   }
 
   private rejectEmptyScopes(fetched: readonly { scope: ResolvedInfisicalOptions['scopes'][number]; secrets: readonly unknown[] }[]): void {
@@ -59,9 +63,9 @@ export class SecretsLoader {
     const started = performance.now();
     const label = `${scope.environment}:${scope.secretPath}`;
     try {
-      const secrets = await this.source.fetchScope(scope, signal);
+      const list = await this.source.fetchScope(scope, signal);
       this.metrics.observeFetch(label, 'success', (performance.now() - started) / 1000);
-      return { scope, secretPath: scope.secretPath, secrets };
+      return { scope, secretPath: scope.secretPath, secrets: list.secrets, list };
     } catch (error) {
       this.metrics.observeFetch(label, 'failure', (performance.now() - started) / 1000);
       throw error;

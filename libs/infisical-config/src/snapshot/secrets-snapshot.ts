@@ -16,18 +16,25 @@ export class SecretsSnapshot {
   // Reads go through a Map: faster than a frozen dictionary object, and immune to odd key names.
   private readonly lookup: ReadonlyMap<string, string>;
 
+  /** @param values the values, copied; or a snapshot whose (immutable) values are shared, not copied */
   constructor(
-    values: Record<string, string>,
+    values: Record<string, string> | SecretsSnapshot,
     readonly source: SecretsSource,
     readonly fetchedAt: Date,
     /** Duration of the fetch that produced the values. */
     readonly latencyMs: number,
   ) {
-    const copy: Record<string, string> = Object.create(null);
-    for (const key of Object.keys(values)) copy[key] = values[key];
-    this.values = Object.freeze(copy);
-    this.keys = Object.freeze(Object.keys(copy).sort());
-    this.lookup = new Map(Object.entries(copy));
+    if (values instanceof SecretsSnapshot) {
+      this.values = values.values;
+      this.keys = values.keys;
+      this.lookup = values.lookup;
+    } else {
+      const copy: Record<string, string> = Object.create(null);
+      for (const key of Object.keys(values)) copy[key] = values[key];
+      this.values = Object.freeze(copy);
+      this.keys = Object.freeze(Object.keys(copy).sort());
+      this.lookup = new Map(Object.entries(copy));
+    }
     Object.freeze(this);
   }
 

@@ -7,7 +7,10 @@ export interface SecretsDiff {
   readonly removed: readonly string[];
 }
 
+const NOTHING: SecretsDiff = Object.freeze({ added: [], changed: [], removed: [] });
+
 export function diffSnapshots(previous: SecretsSnapshot, next: SecretsSnapshot): SecretsDiff {
+  if (previous.values === next.values) return NOTHING; // the same values, fetched again (a 304)
   const added: string[] = [];
   const changed: string[] = [];
   for (const key of next.keys) {

@@ -13,7 +13,12 @@ export interface InfisicalRequest {
   readonly signal?: AbortSignal;
   /** What a successful reply is, for the error when it is not JSON: `an Infisical secrets list`. */
   readonly expecting: string;
+  /** The ETag of the last answer: a 304 then comes back as `notModified`, without a body. */
+  readonly ifNoneMatch?: string;
 }
+
+/** A 2xx answer (parsed JSON), or a 304 to a conditional request. */
+export type InfisicalReply = { readonly notModified: false; readonly body: unknown; readonly etag: string | undefined } | { readonly notModified: true };
 
 /**
  * The module's own HTTP client for the runtime path (login, renew, list). One attempt per call, never a
@@ -29,12 +34,13 @@ export class InfisicalHttpClient {
     private readonly shutdown: AbortSignal,
   ) {}
 
-  async request(request: InfisicalRequest): Promise<unknown> {
+  async request(request: InfisicalRequest): Promise<InfisicalReply> {
     const url = new URL(`${this.siteUrl}${request.path}`);
     for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
     const headers: Record<string, string> = { accept: 'application/json' };
     if (request.body) headers['content-type'] = 'application/json';
     if (request.accessToken) headers.authorization = `Bearer ${request.accessToken}`;
+    if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
     const signals = [this.shutdown, AbortSignal.timeout(this.requestTimeoutMs)];
     if (request.signal) signals.push(request.signal);
     const reply = await fetch(url, {
@@ -43,11 +49,15 @@ export class InfisicalHttpClient {
       body: request.body ? JSON.stringify(request.body) : undefined,
       signal: AbortSignal.any(signals),
     });
+    if (reply.status === 304 && request.ifNoneMatch) {
+      await reply.body?.cancel();
+      return { notModified: true };
+    }
     const text = await reply.text();
     const parsed = parseJson(text);
     if (!reply.ok) throw errorReply(reply, text, parsed);
     if (parsed === undefined) throw new InfisicalHttpError(reply.status, `the reply is not ${request.expecting} (${describeBody(text, parsed)})`, { notInfisical: true });
-    return parsed;
+    return { notModified: false, body: parsed, etag: reply.headers.get('etag') ?? undefined };
   }
 }
 

@@ -5,7 +5,7 @@ import { InfisicalConnectionError } from '../errors/infisical-connection.error.j
 import { InfisicalLoadError } from '../errors/infisical-load.error.js';
 import { resolveInfisicalOptions } from '../options/resolve-options.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
-import { InfisicalSource, type FetchedSecret } from './infisical.source.js';
+import { InfisicalSource, type FetchedScope, type FetchedSecret } from './infisical.source.js';
 
 const PROJECT_ID = 'proj-1';
 const CLIENT_ID = 'identity-1';
@@ -92,12 +92,15 @@ afterEach(async () => {
   server = undefined;
 });
 
+/** The secrets of a scope's answer. */
+const secretsOf = async (answer: Promise<FetchedScope>) => [...(await answer).secrets];
+
 describe('InfisicalSource: login and list', () => {
   it('logs in, then lists a scope with its own and imported secrets', async () => {
     const { server, source } = await start();
     expect(source.tokenExpiresAt).toBeUndefined();
 
-    const secrets = await source.fetchScope(DEV);
+    const secrets = await secretsOf(source.fetchScope(DEV));
 
     expect(keysOf(secrets)).toEqual(DEV_KEYS);
     const values = Object.fromEntries(secrets.map((secret) => [secret.key, secret.value]));
@@ -109,16 +112,31 @@ describe('InfisicalSource: login and list', () => {
     expect(source.tokenRenewAt).toBe(clock + (2_592_000_000 * 2) / 3);
   });
 
+  it('asks again with the last ETag: an unchanged scope is a 304 that returns the same list; a change downloads again', async () => {
+    const { server, source } = await start();
+    const first = await source.fetchScope(DEV);
+    const again = await source.fetchScope(DEV);
+    expect(again.notModified).toBe(true);
+    expect(again.secrets).toBe(first.secrets);
+    expect(server.replyCount('listSecrets', 304)).toBe(1);
+
+    server.setSecret(PROJECT_ID, 'dev', '/', 'DB_USER', 'changed');
+    const changed = await source.fetchScope(DEV);
+    expect(changed.notModified).toBe(false);
+    expect(changed.secrets.find((secret) => secret.key === 'DB_USER')?.value).toBe('changed');
+    expect(server.replyCount('listSecrets', 304)).toBe(1);
+  });
+
   it('leaves the imports out when the scope asks so', async () => {
     const { source } = await start();
-    const secrets = await source.fetchScope({ ...DEV, includeImports: false });
+    const secrets = await secretsOf(source.fetchScope({ ...DEV, includeImports: false }));
     expect(keysOf(secrets)).toEqual(DEV_KEYS.filter((secret) => !secret.imported));
   });
 
   it('concurrent fetches of several scopes share one login; later fetches reuse the token', async () => {
     const { server, source } = await start();
 
-    const [dev, nested, shared] = await Promise.all([source.fetchScope(DEV), source.fetchScope(scope('dev', '/nested')), source.fetchScope(scope('shared'))]);
+    const [dev, nested, shared] = await Promise.all([secretsOf(source.fetchScope(DEV)), secretsOf(source.fetchScope(scope('dev', '/nested'))), secretsOf(source.fetchScope(scope('shared')))]);
 
     expect(keysOf(dev)).toEqual(DEV_KEYS);
     expect(keysOf(nested)).toEqual([{ key: 'NESTED_ONLY', secretPath: '/nested', imported: false }]);
@@ -126,7 +144,7 @@ describe('InfisicalSource: login and list', () => {
     expect(server.requestCount('login')).toBe(1);
     expect(server.requestCount('listSecrets')).toBe(3);
 
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
     expect(server.requestCount('login')).toBe(1);
   });
 
@@ -135,17 +153,17 @@ describe('InfisicalSource: login and list', () => {
     const seen: Array<number | undefined> = [];
     const unsubscribe = source.onNewToken(() => seen.push(source.tokenExpiresAt));
 
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
     expect(seen).toEqual([expect.any(Number)]); // the new token is in place when listeners run
 
     server.revokeTokens();
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
     expect(seen).toHaveLength(2);
     expect(server.requestCount('login')).toBe(2);
 
     unsubscribe();
     server.revokeTokens();
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
     expect(server.requestCount('login')).toBe(3);
     expect(seen).toHaveLength(2);
 
@@ -153,7 +171,7 @@ describe('InfisicalSource: login and list', () => {
     source.onNewToken(() => afterClose.push(1));
     source.close();
     expect(source.closed).toBe(true);
-    await expect(source.fetchScope(DEV)).rejects.toBeInstanceOf(InfisicalLoadError);
+    await expect(secretsOf(source.fetchScope(DEV))).rejects.toBeInstanceOf(InfisicalLoadError);
     expect(afterClose).toEqual([]);
   });
 });
@@ -161,10 +179,10 @@ describe('InfisicalSource: login and list', () => {
 describe('InfisicalSource: refused tokens', () => {
   it('after the server revokes the token (401), logs in once more and succeeds', async () => {
     const { server, source } = await start();
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
 
     server.revokeTokens();
-    const secrets = await source.fetchScope(DEV);
+    const secrets = await secretsOf(source.fetchScope(DEV));
 
     expect(keysOf(secrets)).toEqual(DEV_KEYS);
     expect(server.requestCount('login')).toBe(2);
@@ -173,10 +191,10 @@ describe('InfisicalSource: refused tokens', () => {
 
   it('several scopes refused at once share the one new login', async () => {
     const { server, source } = await start();
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
 
     server.revokeTokens();
-    const fetched = await Promise.all([source.fetchScope(DEV), source.fetchScope(scope('dev', '/nested')), source.fetchScope(scope('shared'))]);
+    const fetched = await Promise.all([secretsOf(source.fetchScope(DEV)), secretsOf(source.fetchScope(scope('dev', '/nested'))), secretsOf(source.fetchScope(scope('shared')))]);
 
     expect(fetched.map((secrets) => secrets.length)).toEqual([3, 1, 1]);
     expect(server.requestCount('login')).toBe(2);
@@ -187,10 +205,10 @@ describe('InfisicalSource: refused tokens', () => {
     // token past its JWT expiry: the server's clock jumps past it while the client's still finds it usable.
     let serverTime = Date.now();
     const { server, source } = await start({ seed: seed({ accessTokenTTL: 3_600, accessTokenMaxTTL: 3_600 }), serverNow: () => serverTime });
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
 
     serverTime += 3_600_000;
-    const secrets = await source.fetchScope(DEV);
+    const secrets = await secretsOf(source.fetchScope(DEV));
 
     expect(keysOf(secrets)).toEqual(DEV_KEYS);
     expect(server.requestCount('login')).toBe(2);
@@ -199,10 +217,10 @@ describe('InfisicalSource: refused tokens', () => {
 
   it('a one-off 403 on a token that worked before also gets one new login and one more try', async () => {
     const { server, source } = await start();
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
 
     server.injectFault('listSecrets', { kind: 'status', status: 403, times: 1 });
-    const secrets = await source.fetchScope(DEV);
+    const secrets = await secretsOf(source.fetchScope(DEV));
 
     expect(keysOf(secrets)).toEqual(DEV_KEYS);
     expect(server.requestCount('login')).toBe(2);
@@ -222,7 +240,7 @@ describe('InfisicalSource: refused tokens', () => {
 
   it('a 403 that persists after the one new login is an InfisicalAccessError, not a login loop', async () => {
     const { server, source } = await start();
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
 
     server.injectFault('listSecrets', { kind: 'status', status: 403 });
     const error = await rejectionOf(source.fetchScope(DEV));
@@ -244,7 +262,7 @@ describe('InfisicalSource: failed logins', () => {
     expect((error as InfisicalConnectionError).problem).toBe('server-error');
     expect(error.step).toBe('login');
 
-    const secrets = await source.fetchScope(DEV);
+    const secrets = await secretsOf(source.fetchScope(DEV));
     expect(keysOf(secrets)).toEqual(DEV_KEYS);
     expect(server.requestCount('login')).toBe(2);
   });
@@ -265,7 +283,7 @@ describe('InfisicalSource: failed logins', () => {
     expect(server.requestCount('listSecrets')).toBe(0);
 
     clock += 1;
-    const secrets = await source.fetchScope(DEV);
+    const secrets = await secretsOf(source.fetchScope(DEV));
     expect(keysOf(secrets)).toEqual(DEV_KEYS);
     expect(server.requestCount('login')).toBe(2);
   });
@@ -274,7 +292,7 @@ describe('InfisicalSource: failed logins', () => {
 describe('InfisicalSource.renewToken', () => {
   it('renews a token that can still be extended instead of logging in again', async () => {
     const { server, source } = await start({ seed: seed({ accessTokenTTL: 60, accessTokenMaxTTL: 3_600 }) });
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
     expect(source.tokenExpiresAt).toBe(clock + 60_000);
 
     clock += 30_000;
@@ -283,13 +301,13 @@ describe('InfisicalSource.renewToken', () => {
     expect(server.requestCount('renew')).toBe(1);
     expect(server.requestCount('login')).toBe(1);
     expect(source.tokenExpiresAt).toBe(clock + 60_000);
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
     expect(server.requestCount('login')).toBe(1);
   });
 
   it('logs in again when the token cannot be renewed (TTL = max TTL, the default)', async () => {
     const { server, source } = await start();
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
     const loggedIn: number[] = [];
     source.onNewToken(() => loggedIn.push(1));
 
@@ -304,7 +322,7 @@ describe('InfisicalSource.renewToken', () => {
 
   it('a network failure during renewal keeps the token (it is still valid) and rejects', async () => {
     const { server, source } = await start({ seed: seed({ accessTokenTTL: 60, accessTokenMaxTTL: 3_600 }) });
-    await source.fetchScope(DEV);
+    await secretsOf(source.fetchScope(DEV));
     const expiresAt = source.tokenExpiresAt;
     const renewAt = source.tokenRenewAt;
     expect(expiresAt).toBeDefined();

@@ -19,6 +19,12 @@ export interface FetchedSecret {
   readonly imported: boolean;
 }
 
+/** One scope's answer: its secrets, and whether they are the very list of the last answer (a 304). */
+export interface FetchedScope {
+  readonly secrets: readonly FetchedSecret[];
+  readonly notModified: boolean;
+}
+
 interface RawSecret {
   secretKey?: unknown;
   secretValue?: unknown;
@@ -47,6 +53,8 @@ export class InfisicalSource implements OnModuleDestroy {
   private readonly tokenListeners = new Set<() => void>();
   private token: AccessToken | undefined;
   private loggingIn: Promise<AccessToken> | undefined;
+  /** Per scope, the last list and its ETag: an unchanged scope costs a 304, not a download. */
+  private readonly lastLists = new Map<Scope, { etag: string; secrets: readonly FetchedSecret[] }>();
 
   constructor(
     private readonly options: ResolvedInfisicalOptions,
@@ -146,7 +154,7 @@ export class InfisicalSource implements OnModuleDestroy {
    * signed before the server was restored or re-keyed) leads to one new login and one more try; a refusal
    * right after a fresh login is reported as it is (an access problem).
    */
-  async fetchScope(scope: Scope, signal?: AbortSignal): Promise<FetchedSecret[]> {
+  async fetchScope(scope: Scope, signal?: AbortSignal): Promise<FetchedScope> {
     const current = this.token;
     const token = current?.isUsable(this.now()) ? current : await this.login(signal);
     try {
@@ -170,11 +178,13 @@ export class InfisicalSource implements OnModuleDestroy {
     return this.login(signal);
   }
 
-  private async listScope(scope: Scope, token: AccessToken, signal: AbortSignal | undefined): Promise<FetchedSecret[]> {
+  private async listScope(scope: Scope, token: AccessToken, signal: AbortSignal | undefined): Promise<FetchedScope> {
+    const last = this.lastLists.get(scope);
     const reply = await this.http.request({
       method: 'GET',
       path: '/api/v3/secrets/raw',
       expecting: 'an Infisical secrets list',
+      ifNoneMatch: last?.etag,
       accessToken: token.value,
       signal,
       // Every flag is sent: newer servers default them differently.
@@ -188,7 +198,12 @@ export class InfisicalSource implements OnModuleDestroy {
         viewSecretValue: 'true',
       },
     });
-    return this.parseReply(reply, scope.secretPath);
+    if (reply.notModified) return { secrets: (last as { secrets: readonly FetchedSecret[] }).secrets, notModified: true };
+    const secrets = this.parseReply(reply.body, scope.secretPath);
+    // A server that sends no ETag gets a full request every time.
+    if (reply.etag) this.lastLists.set(scope, { etag: reply.etag, secrets });
+    else this.lastLists.delete(scope);
+    return { secrets, notModified: false };
   }
 
   /** Checks the reply's shape: a proxy or a non-Infisical server must not pass for an empty project. */

@@ -17,7 +17,8 @@ export class UniversalAuthClient {
   }
 
   private async post(path: string, body: object, signal: AbortSignal | undefined): Promise<IssuedToken> {
-    const reply = await this.http.request({ method: 'POST', path, body, signal, expecting: ACCESS_TOKEN });
+    const answer = await this.http.request({ method: 'POST', path, body, signal, expecting: ACCESS_TOKEN });
+    const reply = answer.notModified ? undefined : answer.body;
     if (!isObject(reply) || typeof reply.accessToken !== 'string' || typeof reply.expiresIn !== 'number') {
       throw new InfisicalHttpError(200, `the reply is not ${ACCESS_TOKEN} (${describeBody('{}', reply)})`, { notInfisical: true });
     }
