@@ -374,7 +374,7 @@ describe('the values are always right, or the app says so (e2e, local Infisical 
       const started = Date.now();
       const outcome = await app.get(InfisicalConfigService).refresh();
       expect(Date.now() - started).toBeLessThan(3_000); // the refresh timeout is 10 s
-      expect(outcome).toEqual({ status: 'failed', reason: expect.stringMatching(/could not be reached \((ECONNREFUSED|UND_ERR_SOCKET)\)/) });
+      expect(outcome).toEqual({ status: 'failed', reason: 'the server could not be reached (ECONNREFUSED)' });
     });
   });
 

@@ -14,10 +14,16 @@ export type {
   InfisicalScope,
   ProcessEnvMode,
   UniversalAuthCredentials,
+  KubernetesAuthCredentials,
+  AwsIamAuthCredentials,
+  JwtAuthCredentials,
+  AccessTokenCredentials,
+  InfisicalAuthOptions,
+  InfisicalAuthMethod,
 } from './infisical-config.options.js';
 export { infisicalOptionsFromEnv, type EnvReader } from './options/options-from-env.util.js';
 export type { ResolvedInfisicalOptions } from './options/resolved-options.interface.js';
-export { BOOTSTRAP_VARIABLES, INFISICAL_CONFIG_OPTIONS } from './infisical-config.constants.js';
+export { AUTH_VARIABLES, BOOTSTRAP_VARIABLES, INFISICAL_CONFIG_OPTIONS } from './infisical-config.constants.js';
 
 // Reading values
 export { InfisicalConfigService } from './infisical-config.service.js';

@@ -13,6 +13,16 @@ export const BOOTSTRAP_VARIABLES = {
   clientSecret: 'INFISICAL_CLIENT_SECRET',
 } as const;
 
+/** The variables of the auth methods other than Universal Auth (`INFISICAL_AUTH_METHOD` chooses one). */
+export const AUTH_VARIABLES = {
+  method: 'INFISICAL_AUTH_METHOD',
+  identityId: 'INFISICAL_IDENTITY_ID',
+  kubernetesTokenPath: 'INFISICAL_KUBERNETES_TOKEN_PATH',
+  jwt: 'INFISICAL_JWT',
+  jwtPath: 'INFISICAL_JWT_PATH',
+  accessToken: 'INFISICAL_ACCESS_TOKEN',
+} as const;
+
 /** Optional: the key of the encrypted file cache. */
 export const CACHE_KEY_VARIABLE = 'INFISICAL_CACHE_KEY';
 

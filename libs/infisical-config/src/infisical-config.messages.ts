@@ -80,6 +80,12 @@ export const BOOT_REFUSED_INVALID = (validation: string) =>
 
 export const SHUTTING_DOWN = 'the app is shutting down';
 
+export const AWS_REGION_MISSING = 'no AWS region: set AWS_REGION (or auth.region) for AWS IAM auth';
+
+export const AWS_PEERS_MISSING =
+  'AWS IAM auth needs the optional peers @aws-sdk/credential-provider-node, @smithy/signature-v4, ' +
+  '@smithy/protocol-http and @aws-crypto/sha256-js: npm install them';
+
 export const PROBE_TIMED_OUT = (ms: number) => `no answer within ${ms} ms`;
 
 export const PROBE_FAILED = (probe: string, keys: readonly string[], why: string) =>

@@ -36,12 +36,64 @@ export interface InfisicalScope {
  */
 export type ProcessEnvMode = 'override' | 'preserve' | 'skip';
 
-/** Universal Auth credentials of a machine identity. */
+/** Universal Auth credentials of a machine identity (a long-lived client secret). */
 export interface UniversalAuthCredentials {
+  /** @default 'universal-auth' */
+  method?: 'universal-auth';
   clientId: string;
   /** Never logged, never part of an error message. */
   clientSecret: string;
 }
+
+/**
+ * Kubernetes auth: the pod's service-account token, re-read from its file at every login (kubelet rotates
+ * it). Infisical checks it with the cluster's TokenReview API.
+ */
+export interface KubernetesAuthCredentials {
+  method: 'kubernetes';
+  /** The machine identity's id (Access control → Identities). */
+  identityId: string;
+  /** @default '/var/run/secrets/kubernetes.io/serviceaccount/token' */
+  serviceAccountTokenPath?: string;
+}
+
+/**
+ * AWS IAM auth: a signed STS GetCallerIdentity request made with the credentials of the AWS default
+ * chain (environment, web identity, ECS/EC2 roles). Needs the optional peers `@aws-sdk/credential-provider-node`,
+ * `@smithy/signature-v4`, `@smithy/protocol-http` and `@aws-crypto/sha256-js`.
+ */
+export interface AwsIamAuthCredentials {
+  method: 'aws-iam';
+  identityId: string;
+  /** @default `AWS_REGION`, else `AWS_DEFAULT_REGION` */
+  region?: string;
+}
+
+/**
+ * OIDC auth (`oidc`, checked against the issuer's discovery and keys) or JWT auth (`jwt`, static keys or a
+ * JWKS URL): a token from a CI system or another issuer, given as is or read from a file at every login.
+ */
+export interface JwtAuthCredentials {
+  method: 'oidc' | 'jwt';
+  identityId: string;
+  /** The token itself (never logged). One of `token` and `tokenPath`. */
+  token?: string;
+  /** A file holding the token, re-read at every login (for tokens that are rotated on disk). */
+  tokenPath?: string;
+}
+
+/** A plain access token, obtained elsewhere: no login; renewed while Infisical allows it. */
+export interface AccessTokenCredentials {
+  method: 'access-token';
+  /** Never logged. */
+  accessToken: string;
+}
+
+/** How the machine identity logs in; Universal Auth when `method` is not given. */
+export type InfisicalAuthOptions = UniversalAuthCredentials | KubernetesAuthCredentials | AwsIamAuthCredentials | JwtAuthCredentials | AccessTokenCredentials;
+
+/** The auth methods, by the name `method` and `INFISICAL_AUTH_METHOD` use. */
+export type InfisicalAuthMethod = NonNullable<InfisicalAuthOptions['method']>;
 
 /** How loaded values are kept current. */
 export interface InfisicalRefreshOptions {
@@ -171,8 +223,8 @@ export interface InfisicalConfigModuleOptions {
    * key (list shared values first, the app's own last).
    */
   scopes: InfisicalScope[];
-  /** Machine identity credentials (Universal Auth). */
-  auth: UniversalAuthCredentials;
+  /** How the machine identity logs in (Universal Auth, Kubernetes, AWS IAM, OIDC/JWT, or an access token). */
+  auth: InfisicalAuthOptions;
   /**
    * How loaded secrets reach `process.env`.
    * @default 'override'
@@ -219,6 +271,12 @@ export interface InfisicalConfigModuleOptions {
   fileCache?: InfisicalFileCacheOptions;
   /** `.env` files as the last fallback at boot (off in production unless enabled). */
   dotenvFallback?: InfisicalDotenvFallbackOptions;
+  /**
+   * Certificates of a private CA to trust for Infisical's HTTPS, in addition to Node's own: each entry is
+   * PEM text or the path of a PEM file (read once, at boot). `NODE_EXTRA_CA_CERTS` keeps working.
+   * @default []
+   */
+  caCertificates?: string[];
 }
 
 /** Options of the module itself, given next to the Infisical options in `forRoot`/`forRootAsync`. */

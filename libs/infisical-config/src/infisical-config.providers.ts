@@ -14,6 +14,7 @@ import { LoadEventsLogger } from './logging/load-events.logger.js';
 import { BootLoader, type FirstLoad } from './loader/boot.loader.js';
 import { SecretsLoader } from './loader/secrets.loader.js';
 import { SecretsReadySignal } from './loader/secrets-ready.signal.js';
+import { authSecretOf } from './options/resolve-auth.js';
 import { resolveInfisicalOptions } from './options/resolve-options.js';
 import type { ResolvedInfisicalOptions } from './options/resolved-options.interface.js';
 import { RefreshCoordinator } from './refresh/refresh.coordinator.js';
@@ -83,7 +84,7 @@ export function createInfisicalConfigProviders(): Provider[] {
     fromOptions(ProcessEnvWriter, (options) => new ProcessEnvWriter(options.processEnv, new Set(options.allowProcessEnvKeys))),
     fromOptions(LoadEventsLogger, (options) => new LoadEventsLogger(options)),
     fromOptions(SchemaGate, (options) => new SchemaGate(options.schema)),
-    fromOptions(ContentFingerprinter, (options) => new ContentFingerprinter(options.auth.clientSecret, options.projectId)),
+    fromOptions(ContentFingerprinter, (options) => new ContentFingerprinter(authSecretOf(options.auth) ?? options.fileCache?.key, options.projectId)),
     { provide: RefreshState, useFactory: () => new RefreshState() },
     RotationProbes,
     fromOptions(PreviousValues, (options) => new PreviousValues(new Set(options.rotation.keepPrevious), options.rotation.previousWindowMs)),

@@ -23,7 +23,7 @@ export class InfisicalConfigService implements OnApplicationShutdown {
    * (or returns a promise that rejects) is logged by class and cannot break the refresh or the process.
    */
   readonly changes$: Observable<SecretsChange>;
-  private fingerprintOf: { snapshot: SecretsSnapshot; fingerprint: string } | undefined;
+  private fingerprintOf: { snapshot: SecretsSnapshot; fingerprint: string | null } | undefined;
 
   constructor(
     private readonly store: SnapshotStore,
@@ -123,7 +123,7 @@ export class InfisicalConfigService implements OnApplicationShutdown {
     this.store.close();
   }
 
-  private fingerprint(snapshot: SecretsSnapshot): string {
+  private fingerprint(snapshot: SecretsSnapshot): string | null {
     if (this.fingerprintOf?.snapshot !== snapshot) {
       this.fingerprintOf = { snapshot, fingerprint: this.fingerprinter.fingerprint(snapshot.values) };
     }

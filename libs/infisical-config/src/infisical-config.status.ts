@@ -20,8 +20,11 @@ export interface InfisicalConfigStatus {
   /** Duration of the fetch that produced the current values. */
   lastLatencyMs: number;
   secretCount: number;
-  /** Keyed fingerprint of the content: equal on replicas that serve the same values. */
-  fingerprint: string;
+  /**
+   * Keyed fingerprint of the content: equal on replicas that serve the same values. Null when the module
+   * holds no shared secret to key it with (Kubernetes or AWS auth without a file cache key).
+   */
+  fingerprint: string | null;
   /** When the next scheduled refresh runs (null when none is scheduled). */
   nextRefreshAt: string | null;
   refreshing: boolean;

@@ -13,7 +13,11 @@ export type InfisicalAuthProblem =
   /** 403 on login: trusted IPs or a disabled auth method. */
   | 'login-denied'
   /** A list call refused a token that a login had just issued (401, or 403 TokenError). */
-  | 'token-rejected';
+  | 'token-rejected'
+  /** No machine identity has this id, or it lacks the auth method used (404 on a workload login). */
+  | 'unknown-identity'
+  /** The credentials could not be gathered before any request: a token file missing, no AWS credentials. */
+  | 'credentials-unavailable';
 
 /**
  * Infisical refused to authenticate the machine identity (Universal Auth): the remedy names the variable

@@ -2,7 +2,7 @@ import type { SnapshotFileCache } from '../cache/snapshot-file.cache.js';
 import { failureCause } from '../errors/failure-cause.util.js';
 import type { InfisicalConfigValidationError } from '../errors/infisical-config-validation.error.js';
 import { InfisicalLoadError } from '../errors/infisical-load.error.js';
-import { BOOTSTRAP_VARIABLES, CACHE_KEY_VARIABLE } from '../infisical-config.constants.js';
+import { AUTH_VARIABLES, BOOTSTRAP_VARIABLES, CACHE_KEY_VARIABLE } from '../infisical-config.constants.js';
 import {
   BOOT_REFUSED_INVALID,
   DOTENV_ONLY_BOOTSTRAP,
@@ -30,7 +30,7 @@ export interface FirstLoad {
 }
 
 /** The module's own variables: they configure the module, they are not the app's configuration. */
-const MODULE_VARIABLES = new Set<string>([...Object.values(BOOTSTRAP_VARIABLES), CACHE_KEY_VARIABLE]);
+const MODULE_VARIABLES = new Set<string>([...Object.values(BOOTSTRAP_VARIABLES), ...Object.values(AUTH_VARIABLES), CACHE_KEY_VARIABLE]);
 
 const describeAge = (fetchedAt: Date, now: number) => ` written ${Math.round((now - fetchedAt.getTime()) / 60_000)} min ago`;
 

@@ -1,4 +1,5 @@
 import { inspect } from 'node:util';
+import { authSecretOf } from './resolve-auth.js';
 import { resolveInfisicalOptions } from './resolve-options.js';
 import { infisicalOptionsFromEnv } from './options-from-env.util.js';
 
@@ -13,12 +14,12 @@ const valid = {
 describe('resolveInfisicalOptions', () => {
   it('applies the defaults once and normalizes URL and paths', () => {
     const resolved = resolveInfisicalOptions(valid);
-    expect(resolved.auth.clientSecret).toBe(SECRET); // hidden from toEqual: it is not enumerable
+    expect(authSecretOf(resolved.auth)).toBe(SECRET); // hidden from toEqual: it is not enumerable
     expect(resolved).toEqual({
       siteUrl: 'https://infisical.example.com',
       projectId: 'proj',
       scopes: [{ environment: 'dev', secretPath: '/server', recursive: false, includeImports: true, allowEmpty: false }],
-      auth: { clientId: 'id' },
+      auth: { method: 'universal-auth', clientId: 'id' },
       processEnv: 'override',
       allowProcessEnvKeys: [],
       expandSecretReferences: true,
@@ -37,6 +38,7 @@ describe('resolveInfisicalOptions', () => {
       },
       rotation: { keepPrevious: [], previousWindowMs: 300_000 },
       fileCache: undefined,
+      caCertificates: [],
       schema: undefined,
       metrics: { enabled: undefined, prefix: 'infisical_config_', registry: undefined },
       dotenvFallback: { enabled: true, paths: ['.env.local', '.env'] },
@@ -56,7 +58,7 @@ describe('resolveInfisicalOptions', () => {
   it('keeps the client secret and the cache key readable but out of logs, JSON and spreads', () => {
     const key = Buffer.alloc(32, 9).toString('base64');
     const resolved = resolveInfisicalOptions({ ...valid, fileCache: { key } });
-    expect(resolved.auth.clientSecret).toBe(SECRET);
+    expect(authSecretOf(resolved.auth)).toBe(SECRET);
     expect(resolved.fileCache?.key).toEqual(Buffer.alloc(32, 9));
     for (const shown of [JSON.stringify(resolved), inspect(resolved, { depth: 10 }), JSON.stringify({ ...resolved.auth })]) {
       expect(shown).not.toContain(SECRET);
@@ -109,7 +111,7 @@ describe('infisicalOptionsFromEnv', () => {
       siteUrl: 'http://127.0.0.1:8080',
       projectId: 'p',
       scopes: [{ environment: 'prod' }],
-      auth: { clientId: 'c', clientSecret: SECRET },
+      auth: { method: 'universal-auth', clientId: 'c', clientSecret: SECRET },
     });
   });
 

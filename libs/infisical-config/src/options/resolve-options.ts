@@ -13,25 +13,24 @@ import type {
 import { InfisicalConfigOptionsError } from '../errors/infisical-config-options.error.js';
 import { MAX_TIMER_DELAY_MS } from '../refresh/refresh-delay.util.js';
 import type { ResolvedInfisicalOptions } from './resolved-options.interface.js';
+import { AUTH_FIELD_LABELS, authProblems, resolveAuth, type AuthLabels } from './resolve-auth.js';
+import { readCaCertificates } from './ca-certificates.util.js';
 
 const PROCESS_ENV_MODES: readonly ProcessEnvMode[] = ['override', 'preserve', 'skip'];
 
 /** Display names of the bootstrap fields in problem messages (the helper passes env variable names). */
-export interface OptionLabels {
+export interface OptionLabels extends AuthLabels {
   siteUrl: string;
   projectId: string;
   environment: string;
-  clientId: string;
-  clientSecret: string;
   cacheKey: string;
 }
 
 const FIELD_LABELS: OptionLabels = {
+  ...AUTH_FIELD_LABELS,
   siteUrl: 'siteUrl',
   projectId: 'projectId',
   environment: 'scopes[0].environment',
-  clientId: 'auth.clientId',
-  clientSecret: 'auth.clientSecret',
   cacheKey: 'fileCache.key',
 };
 
@@ -47,7 +46,7 @@ function siteUrlProblem(siteUrl: unknown, label: string): string | undefined {
     return `${label} is not a valid URL: use the base URL of your Infisical, e.g. https://infisical.example.com`;
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${label} must start with http:// or https://`;
-  if (url.username || url.password) return `${label} must not contain credentials; use auth.clientId/clientSecret`;
+  if (url.username || url.password) return `${label} must not contain credentials; put them in auth`;
   if (url.search || url.hash) return `${label} must not have a query string or fragment`;
   return undefined;
 }
@@ -128,8 +127,8 @@ export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions
   if (siteProblem) problems.push(siteProblem);
   if (isBlank(options.projectId)) problems.push(`${labels.projectId} is not set: the project id from Project settings`);
   problems.push(...scopeProblems(options.scopes, labels));
-  if (isBlank(options.auth?.clientId)) problems.push(`${labels.clientId} is not set: the machine identity's Universal Auth client id`);
-  if (isBlank(options.auth?.clientSecret)) problems.push(`${labels.clientSecret} is not set: the machine identity's Universal Auth client secret`);
+  problems.push(...authProblems(options.auth, labels));
+  if (options.caCertificates !== undefined && !Array.isArray(options.caCertificates)) problems.push('caCertificates must be a list of PEM texts or file paths');
   if (options.processEnv !== undefined && !PROCESS_ENV_MODES.includes(options.processEnv)) {
     problems.push(`processEnv must be one of ${PROCESS_ENV_MODES.join(', ')}`);
   }
@@ -170,6 +169,8 @@ function normalizePath(path: string): string {
 /** Applies defaults and validates, once; throws one error that lists every problem. */
 export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, env: NodeJS.ProcessEnv = process.env): ResolvedInfisicalOptions {
   const problems = findOptionProblems(options);
+  const ca = readCaCertificates(Array.isArray(options?.caCertificates) ? options.caCertificates : []);
+  problems.push(...ca.problems);
   if (problems.length > 0) throw new InfisicalConfigOptionsError(problems);
   return Object.freeze({
     siteUrl: options.siteUrl.trim().replace(/\/+$/, ''),
@@ -185,7 +186,7 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, e
         }),
       ),
     ),
-    auth: withHiddenSecret({ clientId: options.auth.clientId.trim() }, 'clientSecret', options.auth.clientSecret),
+    auth: resolveAuth(options.auth, env),
     processEnv: options.processEnv ?? DEFAULTS.processEnv,
     allowProcessEnvKeys: Object.freeze([...(options.allowProcessEnvKeys ?? [])]),
     expandSecretReferences: options.expandSecretReferences ?? DEFAULTS.expandSecretReferences,
@@ -213,5 +214,6 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, e
       enabled: options.dotenvFallback?.enabled ?? env.NODE_ENV !== 'production',
       paths: Object.freeze([...(options.dotenvFallback?.paths ?? DEFAULTS.dotenvPaths)]),
     }),
+    caCertificates: Object.freeze(ca.certificates),
   });
 }

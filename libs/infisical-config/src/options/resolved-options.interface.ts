@@ -1,4 +1,5 @@
-import type { InfisicalRefreshOptions, InfisicalScope, ProcessEnvMode, UniversalAuthCredentials } from '../infisical-config.options.js';
+import type { InfisicalRefreshOptions, InfisicalScope, ProcessEnvMode } from '../infisical-config.options.js';
+import type { ResolvedAuth } from './resolve-auth.js';
 
 /** Options after defaults and validation: what the rest of the library works with. */
 export interface ResolvedInfisicalOptions {
@@ -6,7 +7,7 @@ export interface ResolvedInfisicalOptions {
   readonly siteUrl: string;
   readonly projectId: string;
   readonly scopes: readonly Readonly<Required<InfisicalScope>>[];
-  readonly auth: Readonly<UniversalAuthCredentials>;
+  readonly auth: ResolvedAuth;
   readonly processEnv: ProcessEnvMode;
   readonly allowProcessEnvKeys: readonly string[];
   readonly expandSecretReferences: boolean;
@@ -19,4 +20,6 @@ export interface ResolvedInfisicalOptions {
   readonly schema: (new () => object) | undefined;
   readonly metrics: { readonly enabled: boolean | undefined; readonly prefix: string; readonly registry: unknown };
   readonly dotenvFallback: { readonly enabled: boolean; readonly paths: readonly string[] };
+  /** PEM text of the extra CA certificates (files already read). */
+  readonly caCertificates: readonly string[];
 }

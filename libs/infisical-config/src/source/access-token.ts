@@ -22,6 +22,11 @@ export class AccessToken {
     private readonly ttlMs: number,
   ) {}
 
+  /** A token obtained elsewhere (the access-token auth method): no known expiry, never renewed by the module. */
+  static given(value: string, now: number): AccessToken {
+    return new AccessToken(value, now, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY);
+  }
+
   static fromLogin(issued: IssuedToken, now: number): AccessToken {
     const ttlMs = issued.expiresIn * 1000;
     const maxTtlMs = (issued.accessTokenMaxTTL || issued.expiresIn) * 1000;

@@ -11,14 +11,14 @@ import type { ResolvedInfisicalOptions } from '../options/resolved-options.inter
 import { InfisicalHttpError } from './infisical-http.error.js';
 import { describeFailure, notInfisicalReplyError, toLoadError } from './infisical-failure.util.js';
 import { InfisicalHttpClient } from './infisical-http.client.js';
-import { UniversalAuthClient } from './universal-auth.client.js';
+import { IdentityAuthClient } from './identity-auth.client.js';
 
 const CANARY = 'CANARY-7f3a91';
 const CLIENT_SECRET = `client-secret-${CANARY}`;
 const options = {
   siteUrl: 'https://infisical.example.com',
   projectId: 'proj-1',
-  auth: { clientId: 'identity-1', clientSecret: CLIENT_SECRET },
+  auth: { method: 'universal-auth', clientId: 'identity-1', clientSecret: CLIENT_SECRET },
 } as unknown as ResolvedInfisicalOptions;
 
 /** A non-2xx reply as the module's HTTP client reports it: status, message and Infisical's `error` name. */
@@ -265,7 +265,7 @@ describe('toLoadError', () => {
   });
 });
 
-describe('real failures through UniversalAuthClient', () => {
+describe('real failures through the login client', () => {
   let server: Server | undefined;
 
   afterEach(async () => {
@@ -281,7 +281,8 @@ describe('real failures through UniversalAuthClient', () => {
   }
 
   async function loginError(siteUrl: string): Promise<InfisicalLoadError> {
-    const failure = await new UniversalAuthClient(new InfisicalHttpClient(siteUrl, 5_000, new AbortController().signal)).login('identity-1', CLIENT_SECRET).then(
+    const failure = await new IdentityAuthClient(new InfisicalHttpClient({ siteUrl, requestTimeoutMs: 5_000, shutdown: new AbortController().signal }))
+      .login({ path: '/api/v1/auth/universal-auth/login', body: { clientId: 'identity-1', clientSecret: CLIENT_SECRET } }).then(
       () => undefined,
       (error: unknown) => error,
     );

@@ -6,6 +6,8 @@ import { safeErrorCode } from '../errors/sanitized-cause.util.js';
 import { SecretNotFoundError, type MissingSecretsTarget } from '../errors/secret-not-found.error.js';
 import { LOAD_FAILED } from '../infisical-config.messages.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
+import { authSecretOf, type ResolvedAuth } from '../options/resolve-auth.js';
+import { CredentialsUnavailableError } from './credentials-unavailable.error.js';
 import { InfisicalHttpError } from './infisical-http.error.js';
 
 // Infisical's rate-limit window is a fixed minute ("try again in 1 minute"); a Universal Auth lockout lasts
@@ -50,7 +52,7 @@ export function describeFailure(error: unknown): { status?: number; reason: stri
  */
 export function toLoadError(step: InfisicalLoadStep, error: unknown, options: ResolvedInfisicalOptions): InfisicalLoadError {
   if (error instanceof InfisicalLoadError) return error;
-  const failure = analyse(error, options.auth.clientSecret);
+  const failure = analyse(error, authSecretOf(options.auth));
   const build = (remedy: string, retryAfterMs = failure.retryAfterMs) => ({
     message: LOAD_FAILED(options.siteUrl, options.projectId, step, failure.reason, remedy),
     options: { cause: error, retryAfterMs, remedy },
@@ -63,10 +65,14 @@ export function toLoadError(step: InfisicalLoadStep, error: unknown, options: Re
     const { message, options: errorOptions } = build(connectionRemedy(connection, failure.code), retryAfterMs);
     return new InfisicalConnectionError(message, step, status, reason, connection, { ...errorOptions, code: failure.code });
   }
-  const auth = authProblem(step, failure);
+  if (error instanceof CredentialsUnavailableError) {
+    const { message, options: errorOptions } = build(credentialsRemedy(options.auth));
+    return new InfisicalAuthError(message, step, undefined, reason, 'credentials-unavailable', errorOptions);
+  }
+  const auth = authProblem(step, failure, options.auth.method);
   if (auth) {
     const retryAfterMs = auth === 'locked-out' ? (failure.retryAfterMs ?? LOCKOUT_MS) : failure.retryAfterMs;
-    const { message, options: errorOptions } = build(AUTH_REMEDIES[auth], retryAfterMs);
+    const { message, options: errorOptions } = build(authRemedy(auth, options.auth), retryAfterMs);
     return new InfisicalAuthError(message, step, status, reason, auth, errorOptions);
   }
   if (status === 403) {
@@ -187,13 +193,14 @@ function connectionProblem(step: InfisicalLoadStep, failure: Failure): Infisical
 
 const isLockout = (failure: Failure) => /lock|too many failed/i.test(failure.serverMessage ?? '');
 
-function authProblem(step: InfisicalLoadStep, { status, errorName }: Failure): InfisicalAuthProblem | undefined {
+function authProblem(step: InfisicalLoadStep, { status, errorName }: Failure, method: ResolvedAuth['method']): InfisicalAuthProblem | undefined {
   if (step === 'login') {
     if (status === 429) return 'locked-out'; // a plain rate limit is a connection problem
     if (errorName === 'ValidationFailure' || status === 422) return 'invalid-request';
-    if (status === 401) return 'invalid-client-secret';
+    const universal = method === 'universal-auth';
+    if (status === 401) return universal ? 'invalid-client-secret' : 'login-denied';
     if (status === 403) return 'login-denied';
-    if (status === 404) return 'unknown-client-id';
+    if (status === 404) return universal ? 'unknown-client-id' : 'unknown-identity';
     return undefined;
   }
   // A 401 refuses the token (revoked, past its TTL); a 403 TokenError could not verify it (expired JWT,
@@ -215,21 +222,62 @@ function missingTarget(serverMessage: string): MissingSecretsTarget {
 
 const SITE_URL = 'INFISICAL_SITE_URL';
 
-const AUTH_REMEDIES: Record<InfisicalAuthProblem, string> = {
+const UNIVERSAL_AUTH_REMEDIES = {
   'invalid-client-secret':
     'Check the client secret of the machine identity (INFISICAL_CLIENT_SECRET): it may be wrong, revoked or expired. ' +
     'Repeated failures lock the identity for minutes.',
   'unknown-client-id': 'Check the client id (INFISICAL_CLIENT_ID): no machine identity has it (Universal Auth must be enabled for it).',
   'invalid-request': 'Infisical rejected the login request: check that INFISICAL_CLIENT_ID and INFISICAL_CLIENT_SECRET are both set.',
-  'locked-out':
-    'The identity is locked for minutes after repeated failed logins: wait for the lockout to end before retrying, ' +
-    'and check the client secret (INFISICAL_CLIENT_SECRET), which probably caused the failures.',
-  'login-denied':
-    "Infisical refused the login: check the trusted IPs of the machine identity's Universal Auth and of its client secret.",
+  'login-denied': "Infisical refused the login: check the trusted IPs of the machine identity's Universal Auth and of its client secret.",
   'token-rejected':
     'Infisical refused an access token it had just issued: check that the machine identity still exists and its ' +
     'Universal Auth settings (access token TTL, trusted IPs, number of uses).',
+} as const;
+
+/** Why Infisical may refuse each workload method's login, and where to look. */
+const WORKLOAD_LOGIN_DENIED: Record<Exclude<ResolvedAuth['method'], 'universal-auth' | 'access-token'>, string> = {
+  kubernetes:
+    "Infisical refused the pod's service-account token: check the identity's Kubernetes auth (allowed namespaces, " +
+    'service account names and audience, and the token reviewer Infisical uses to reach the cluster).',
+  oidc: "Infisical refused the token: check the identity's OIDC auth (discovery URL and issuer, bound audiences, subject and claims).",
+  jwt: "Infisical refused the token: check the identity's JWT auth (static keys or JWKS URL, bound issuer, audiences and claims).",
+  'aws-iam': "Infisical refused the AWS identity: the identity's AWS auth must allow this role's principal ARN or account id.",
 };
+
+/** The remedy of an auth problem, in the terms of the auth method in use. */
+function authRemedy(problem: InfisicalAuthProblem, auth: ResolvedAuth): string {
+  if (problem === 'locked-out') {
+    return (
+      'The identity is locked for minutes after repeated failed logins: wait for the lockout to end before retrying, ' +
+      'and check the client secret (INFISICAL_CLIENT_SECRET), which probably caused the failures.'
+    );
+  }
+  if (auth.method === 'universal-auth' && problem in UNIVERSAL_AUTH_REMEDIES) return UNIVERSAL_AUTH_REMEDIES[problem as keyof typeof UNIVERSAL_AUTH_REMEDIES];
+  if (auth.method === 'access-token') {
+    return 'Infisical refused the access token (INFISICAL_ACCESS_TOKEN): it may be expired, revoked or malformed. Provide a new one.';
+  }
+  if (problem === 'unknown-identity') {
+    return `No machine identity has this id with ${auth.method} auth: check INFISICAL_IDENTITY_ID and the identity's auth methods.`;
+  }
+  if (problem === 'invalid-request') return `Infisical rejected the ${auth.method} login request: check INFISICAL_IDENTITY_ID and the token.`;
+  if (problem === 'token-rejected') return "Infisical refused an access token it had just issued: check the identity's access token TTL and trusted IPs.";
+  return WORKLOAD_LOGIN_DENIED[auth.method as keyof typeof WORKLOAD_LOGIN_DENIED] ?? UNIVERSAL_AUTH_REMEDIES['login-denied'];
+}
+
+/** What to do when the credentials could not even be gathered. */
+function credentialsRemedy(auth: ResolvedAuth): string {
+  switch (auth.method) {
+    case 'kubernetes':
+      return 'Mount the service-account token in the pod (automountServiceAccountToken, or a projected volume) or set INFISICAL_KUBERNETES_TOKEN_PATH.';
+    case 'oidc':
+    case 'jwt':
+      return 'Provide the token: INFISICAL_JWT, or a readable file in INFISICAL_JWT_PATH.';
+    case 'aws-iam':
+      return 'Run with AWS credentials the default chain finds (a role, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_WEB_IDENTITY_TOKEN_FILE) and AWS_REGION set.';
+    default:
+      return 'Check the auth options.';
+  }
+}
 
 const REJECTED_REQUEST_REMEDY =
   'Infisical rejected the request: check the environment slug (INFISICAL_ENVIRONMENT) and the secret path of every scope.';

@@ -7,7 +7,8 @@ import { InfisicalHttpClient } from './infisical-http.client.js';
 import { InfisicalHttpError } from './infisical-http.error.js';
 import { notInfisicalReplyError, toLoadError } from './infisical-failure.util.js';
 import { LoginThrottle } from './login-throttle.js';
-import { UniversalAuthClient } from './universal-auth.client.js';
+import { IdentityAuthClient } from './identity-auth.client.js';
+import { loginRequestFor } from './identity-login.js';
 
 /** One secret as fetched, with where it came from (for the merge order). */
 export interface FetchedSecret {
@@ -47,7 +48,7 @@ const isRefusal = (status: number | undefined) => status !== undefined && status
  */
 export class InfisicalSource implements OnModuleDestroy {
   private readonly shutdown = new AbortController();
-  private readonly auth: UniversalAuthClient;
+  private readonly auth: IdentityAuthClient;
   private readonly http: InfisicalHttpClient;
   private readonly throttle = new LoginThrottle();
   private readonly tokenListeners = new Set<() => void>();
@@ -61,18 +62,25 @@ export class InfisicalSource implements OnModuleDestroy {
     private readonly now: () => number = Date.now,
   ) {
     // Each request is bounded; a load also aborts its requests at its own deadline (the signal it passes).
-    this.http = new InfisicalHttpClient(options.siteUrl, DEFAULTS.requestTimeoutMs, this.shutdown.signal);
-    this.auth = new UniversalAuthClient(this.http);
+    this.http = new InfisicalHttpClient({
+      siteUrl: options.siteUrl,
+      requestTimeoutMs: DEFAULTS.requestTimeoutMs,
+      shutdown: this.shutdown.signal,
+      extraCaCertificates: options.caCertificates,
+    });
+    this.auth = new IdentityAuthClient(this.http);
   }
 
-  /** When the current token should be renewed, if there is one. */
+  /** When the current token should be renewed, if there is one and its expiry is known. */
   get tokenRenewAt(): number | undefined {
-    return this.token?.renewAt;
+    const renewAt = this.token?.renewAt;
+    return renewAt !== undefined && Number.isFinite(renewAt) ? renewAt : undefined;
   }
 
-  /** When the current token expires, if there is one. */
+  /** When the current token expires, if there is one and its expiry is known. */
   get tokenExpiresAt(): number | undefined {
-    return this.token?.expiresAt;
+    const expiresAt = this.token?.expiresAt;
+    return expiresAt !== undefined && Number.isFinite(expiresAt) ? expiresAt : undefined;
   }
 
   get closed(): boolean {
@@ -107,10 +115,14 @@ export class InfisicalSource implements OnModuleDestroy {
   private async attemptLogin(signal: AbortSignal | undefined): Promise<AccessToken> {
     const blocked = this.throttle.blockedError(this.now());
     if (blocked) throw blocked;
-    const { clientId, clientSecret } = this.options.auth;
+    const { auth } = this.options;
     let token: AccessToken;
     try {
-      token = AccessToken.fromLogin(await this.auth.login(clientId, clientSecret, signal), this.now());
+      // A plain access token is used as given: its expiry is unknown until the server refuses it.
+      token =
+        auth.method === 'access-token'
+          ? AccessToken.given(auth.accessToken, this.now())
+          : AccessToken.fromLogin(await this.auth.login(await loginRequestFor(auth), signal), this.now());
     } catch (error) {
       const loadError = toLoadError('login', error, this.options);
       // Refusals are spaced out (a lockout follows repeated ones) and a 429 waits what the server asked;

@@ -1,15 +1,19 @@
 import type { IssuedToken } from './access-token.js';
+import type { LoginRequest } from './identity-login.js';
 import { describeBody, isObject, type InfisicalHttpClient } from './infisical-http.client.js';
 import { InfisicalHttpError } from './infisical-http.error.js';
 
 const ACCESS_TOKEN = 'an Infisical access token';
 
-/** Universal Auth login and token renewal: the replies carry `expiresIn`, which the token lifecycle needs. */
-export class UniversalAuthClient {
+/**
+ * Infisical's token routes: a login (of any auth method) and a renewal. Both answer with `expiresIn`,
+ * which the token lifecycle needs.
+ */
+export class IdentityAuthClient {
   constructor(private readonly http: InfisicalHttpClient) {}
 
-  login(clientId: string, clientSecret: string, signal?: AbortSignal): Promise<IssuedToken> {
-    return this.post('/api/v1/auth/universal-auth/login', { clientId, clientSecret }, signal);
+  login(request: LoginRequest, signal?: AbortSignal): Promise<IssuedToken> {
+    return this.post(request.path, request.body, signal);
   }
 
   renew(accessToken: string, signal?: AbortSignal): Promise<IssuedToken> {
