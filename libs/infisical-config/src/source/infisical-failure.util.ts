@@ -330,7 +330,7 @@ function tlsRemedy(code: string | undefined): string {
     return `The certificate is not issued for the host name in ${SITE_URL}: use the name the certificate covers, or fix the certificate.`;
   }
   if (code && /SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|UNTRUSTED/.test(code)) {
-    return 'Node does not trust the certificate: for a private CA, set NODE_EXTRA_CA_CERTS to its PEM file in the environment before Node starts (do not disable TLS verification).';
+    return 'Node does not trust the certificate: for a private CA, give its PEM file in the caCertificates option, or set NODE_EXTRA_CA_CERTS to it before Node starts (do not disable TLS verification).';
   }
-  return `Check the certificate of the server and the scheme of ${SITE_URL} (https:// on an https port); for a private CA, set NODE_EXTRA_CA_CERTS to its PEM file.`;
+  return `Check the certificate of the server and the scheme of ${SITE_URL} (https:// on an https port); for a private CA, give its PEM file in the caCertificates option or NODE_EXTRA_CA_CERTS.`;
 }
