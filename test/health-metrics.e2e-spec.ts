@@ -18,6 +18,7 @@ import { ShutdownState } from '../apps/server/src/health/shutdown.state.js';
 import { E2eHarness } from './support/boot.js';
 import { addCanary, findCanaries, scanForLeaks } from './support/leak-scanner.js';
 import { CANARY, PROJECT_ID } from './support/seed.js';
+import { eventually, sleep } from './support/eventually.js';
 
 const STARTUP_TIMEOUT_MS = 500;
 /** Key names of the e2e seed's dev scope (with its import): no metrics page may name one. */
@@ -57,16 +58,7 @@ const DOTENV_DETAILS = {
 /** On the file cache, logins black-holed. */
 const FILE_CACHE_DETAILS = { ...LIVE_DETAILS, ...bootFailure(`no answer within ${STARTUP_TIMEOUT_MS} ms`), source: 'file-cache', fallback: true, tokenExpiresInMs: null /* never logged in */ };
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits (bounded) until `check` holds. */
-async function eventually(check: () => boolean, withinMs = 5_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${withinMs} ms`);
-    await sleep(10);
-  }
-}
 
 // ---- fixture: the library, Terminus and a health controller with the rules of the scenario -------------
 

@@ -5,18 +5,10 @@ import { createHash } from 'node:crypto';
 import { firstValueFrom, timeout, toArray, take } from 'rxjs';
 import { E2eHarness } from './support/boot.js';
 import { CANARY, DB_PASSWORD, PROJECT_ID, e2eSeed } from './support/seed.js';
+import { eventually, sleep } from './support/eventually.js';
 
 const ROTATED = `rotated-${CANARY}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Waits (bounded) until `check` holds. */
-async function eventually(check: () => boolean, withinMs = 5_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${withinMs} ms`);
-    await sleep(20);
-  }
-}
 
 describe('keeping secrets current (e2e, local Infisical over HTTP)', () => {
   let harness: E2eHarness;

@@ -4,16 +4,9 @@ import { InfisicalConfigModule, InfisicalConfigService, RotationProbe, type Infi
 import { Registry } from 'prom-client';
 import { E2eHarness } from './support/boot.js';
 import { CANARY, DB_PASSWORD, PROJECT_ID } from './support/seed.js';
+import { eventually } from './support/eventually.js';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function eventually(check: () => boolean, withinMs = 10_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${withinMs} ms`);
-    await sleep(20);
-  }
-}
 
 /** Stands in for the database: the password it accepts, changed by the test like a DBA would. */
 class FakeDatabase {

@@ -17,17 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { E2eHarness } from './support/boot.js';
 import { CANARY, CLIENT_ID, DB_PASSWORD, PROJECT_ID } from './support/seed.js';
+import { eventually, sleep } from './support/eventually.js';
 
 const ROTATED = `rotated-${CANARY}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function eventually(check: () => boolean, withinMs = 10_000): Promise<void> {
-  const deadline = Date.now() + withinMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${withinMs} ms`);
-    await sleep(20);
-  }
-}
 
 /** The four read paths of one app, for one key. */
 function readPaths(app: Awaited<ReturnType<E2eHarness['boot']>>, key: string) {
