@@ -16,7 +16,7 @@ export const handleLogin: RouteHandler = (request, context) => {
   const clientId = fields.requiredString('clientId').trim();
   const clientSecret = fields.requiredString('clientSecret').trim();
   fields.finish();
-  const identity = context.identities.find(clientId);
+  const identity = context.identities.findByClientId(clientId);
   // an unknown client id is not an identity, so it counts toward no lockout
   if (!identity) throw unknownClientId();
   context.lockout.assertNotLocked(clientId);

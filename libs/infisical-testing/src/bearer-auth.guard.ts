@@ -6,8 +6,8 @@ import type { HandlerContext, InboundRequest } from './route-handler.types.js';
 export function authenticateRequest(request: InboundRequest, context: HandlerContext): RegisteredIdentity {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
   if (!match) throw tokenMissing();
-  const clientId = context.tokens.verify(match[1] as string);
-  const identity = context.identities.find(clientId);
+  const identityId = context.tokens.verify(match[1] as string);
+  const identity = context.identities.findById(identityId);
   // identities are fixed for the server's lifetime, so a verified token always has one
   if (!identity) throw new Error('Verified token without identity');
   return identity;

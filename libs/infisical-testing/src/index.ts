@@ -4,5 +4,13 @@ export type { LocalInfisicalRoute } from './local-infisical.routes.js';
 export type { LocalInfisicalFault } from './fault-injector.js';
 export type { LoginLockoutOptions } from './login-lockout.js';
 export { loadLocalInfisicalSeed } from './local-infisical.seed.js';
-export type { LocalInfisicalFolder, LocalInfisicalIdentity, LocalInfisicalSeed } from './local-infisical.seed.js';
+export type {
+  LocalInfisicalAwsAuth,
+  LocalInfisicalFolder,
+  LocalInfisicalIdentity,
+  LocalInfisicalJwtAuth,
+  LocalInfisicalKubernetesAuth,
+  LocalInfisicalOidcAuth,
+  LocalInfisicalSeed,
+} from './local-infisical.seed.js';
 export { LocalInfisicalSeedError } from './local-infisical-seed.error.js';

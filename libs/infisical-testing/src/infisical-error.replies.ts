@@ -50,6 +50,42 @@ export const identityLocked = (retryAfterSeconds: number): InfisicalReplyError =
 export const validationFailure = (issues: ValidationIssue[]): InfisicalReplyError =>
   new InfisicalReplyError(401, 'ValidationFailure', issues);
 
+// Machine-identity logins beside Universal Auth. Worded as upstream's source words them (newer servers; not
+// observed on our reference server): the login looks up the method's configuration by identity id, so an
+// unknown identity and an identity without that method get the same 404.
+
+/** How each workload method names itself in its messages. */
+export type WorkloadAuthLabel = 'Kubernetes' | 'OIDC' | 'JWT' | 'AWS';
+export const authMethodNotConfigured = (label: WorkloadAuthLabel): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `${label} auth method not found for identity, did you configure ${label} auth?`);
+/** OIDC and JWT Auth: a token that does not even decode. */
+export const invalidJwt = (): InfisicalReplyError => new InfisicalReplyError(401, 'UnauthorizedError', 'Invalid JWT');
+/** A failed verification or binding check (UnauthorizedError). */
+export const accessDenied = (reason: string): InfisicalReplyError =>
+  new InfisicalReplyError(401, 'UnauthorizedError', `Access denied: ${reason}`);
+/** The few binding checks upstream throws as ForbiddenRequestError: OIDC subject, JWT Auth issuer and subject. */
+export const accessForbidden = (reason: string): InfisicalReplyError =>
+  new InfisicalReplyError(403, 'ForbiddenError', `Access denied: ${reason}`);
+/** The cluster's TokenReview refused the token; `message` is what the API server said. */
+export const kubernetesTokenReviewFailed = (message: string): InfisicalReplyError =>
+  new InfisicalReplyError(401, 'KubernetesTokenReviewError', message);
+export const kubernetesUsernameInvalid = (username: string): InfisicalReplyError =>
+  new InfisicalReplyError(
+    400,
+    'KubernetesUsernameParseError',
+    `Invalid Kubernetes service account username format: "${username}". Expected format: system:serviceaccount:<namespace>:<name>`,
+  );
+/** No usable region in the signed request's `Authorization` credential scope. */
+export const invalidAwsRegion = (): InfisicalReplyError => new InfisicalReplyError(400, 'BadRequest', 'Invalid AWS region');
+/**
+ * An AWS login that upstream fails with an error its handler does not know: STS refusing the forwarded
+ * request (wrong action, stale date, bad signature...) surfaces as the HTTP client's error, headers that
+ * are not base64 JSON as a SyntaxError; both become the generic 500. The `x-local-infisical-reason` header
+ * (this server's own, a fixed phrase) says which check failed.
+ */
+export const awsLoginInternalError = (reason: string): InfisicalReplyError =>
+  new InfisicalReplyError(500, 'InternalServerError', 'Something went wrong', { 'x-local-infisical-reason': reason });
+
 // Tokens, in the order the server checks them
 export const tokenMissing = (): InfisicalReplyError => new InfisicalReplyError(401, 'UnauthorizedError', 'Token missing');
 export const tokenMalformed = (): InfisicalReplyError =>
@@ -104,10 +140,23 @@ export const internalError = (): InfisicalReplyError =>
 
 // Injected faults
 
-/** Per-route limits observed on a self-hosted server: secret reads 40/min, writes and logins 200, others 60. */
+/** What an injected 401 says on each login route: a refusal of its credentials. */
+const LOGIN_REFUSALS: Partial<Record<LocalInfisicalRoute, string>> = {
+  login: 'Invalid credentials',
+  kubernetesLogin: 'Kubernetes token not authenticated',
+  oidcLogin: 'Access denied: Failed to verify JWT token',
+  jwtLogin: 'Access denied: Failed to verify JWT token',
+  awsLogin: 'Access denied: AWS account ID not allowed.',
+};
+
+/**
+ * Per-route limits observed on a self-hosted server: secret reads 40/min, writes and logins 200, others 60
+ * (every login route, workload ones included, uses the write limit upstream).
+ */
 function rateLimitOf(route: LocalInfisicalRoute | undefined): number {
   if (route === 'listSecrets' || route === 'getSecret') return 40;
-  if (route === 'createSecret' || route === 'updateSecret' || route === 'deleteSecret' || route === 'login') return 200;
+  if (route === 'createSecret' || route === 'updateSecret' || route === 'deleteSecret') return 200;
+  if (route !== undefined && LOGIN_REFUSALS[route] !== undefined) return 200;
   return 60;
 }
 
@@ -128,11 +177,14 @@ export function injectedStatusError(
 ): InfisicalReplyError {
   const { message } = options;
   switch (status) {
-    case 401:
+    case 401: {
       // a login is refused for its credentials; anything else because the token died server-side
-      return route === 'login'
-        ? new InfisicalReplyError(401, 'UnauthorizedError', message ?? 'Invalid credentials')
+      const refusal = route === undefined ? undefined : LOGIN_REFUSALS[route];
+      const error = route === 'kubernetesLogin' ? 'KubernetesTokenReviewError' : 'UnauthorizedError';
+      return refusal !== undefined
+        ? new InfisicalReplyError(401, error, message ?? refusal)
         : new InfisicalReplyError(401, 'UnauthorizedError', message ?? 'No identity access token found');
+    }
     case 403:
       return new InfisicalReplyError(403, 'PermissionDenied', message ?? 'You are not allowed to access this resource');
     case 404:

@@ -3,10 +3,18 @@ import type { RouteHandler } from './route-handler.types.js';
 import { handleCreateSecret, handleDeleteSecret, handleGetSecret, handleUpdateSecret } from './secret-crud.handlers.js';
 import { handleListSecrets } from './secret-list.handler.js';
 import { handleStatus } from './status.handler.js';
+import { handleAwsLogin, handleJwtLogin, handleKubernetesLogin, handleOidcLogin } from './workload-auth.handlers.js';
 
-/** The routes the SDK uses, by the names tests count requests and inject faults with. */
+/**
+ * The routes the SDK uses, by the names tests count requests and inject faults with. `login` is Universal
+ * Auth; `kubernetesLogin`, `oidcLogin`, `jwtLogin` and `awsLogin` are the machine-identity logins beside it.
+ */
 export type LocalInfisicalRoute =
   | 'login'
+  | 'kubernetesLogin'
+  | 'oidcLogin'
+  | 'jwtLogin'
+  | 'awsLogin'
   | 'renew'
   | 'listSecrets'
   | 'getSecret'
@@ -21,6 +29,16 @@ export interface RouteMatch {
   rawSecretName?: string;
 }
 
+/** POST routes matched by exact path. */
+const POST_ROUTES: Record<string, LocalInfisicalRoute> = {
+  '/api/v1/auth/universal-auth/login': 'login',
+  '/api/v1/auth/kubernetes-auth/login': 'kubernetesLogin',
+  '/api/v1/auth/oidc-auth/login': 'oidcLogin',
+  '/api/v1/auth/jwt-auth/login': 'jwtLogin',
+  '/api/v1/auth/aws-auth/login': 'awsLogin',
+  '/api/v1/auth/token/renew': 'renew',
+};
+
 const SECRET_BY_NAME = /^\/api\/v3\/secrets\/raw\/([^/]+)$/;
 const SECRET_ROUTE_BY_METHOD: Record<string, LocalInfisicalRoute> = {
   GET: 'getSecret',
@@ -31,8 +49,8 @@ const SECRET_ROUTE_BY_METHOD: Record<string, LocalInfisicalRoute> = {
 
 /** Method + path to route; undefined is Fastify's 404. */
 export function matchRoute(method: string, pathname: string): RouteMatch | undefined {
-  if (method === 'POST' && pathname === '/api/v1/auth/universal-auth/login') return { route: 'login' };
-  if (method === 'POST' && pathname === '/api/v1/auth/token/renew') return { route: 'renew' };
+  const postRoute = method === 'POST' && Object.hasOwn(POST_ROUTES, pathname) ? POST_ROUTES[pathname] : undefined;
+  if (postRoute) return { route: postRoute };
   if (method === 'GET' && pathname === '/api/v3/secrets/raw') return { route: 'listSecrets' };
   if (method === 'GET' && pathname === '/api/status') return { route: 'status' };
   const byName = SECRET_BY_NAME.exec(pathname);
@@ -43,6 +61,10 @@ export function matchRoute(method: string, pathname: string): RouteMatch | undef
 
 export const ROUTE_HANDLERS: Record<LocalInfisicalRoute, RouteHandler> = {
   login: handleLogin,
+  kubernetesLogin: handleKubernetesLogin,
+  oidcLogin: handleOidcLogin,
+  jwtLogin: handleJwtLogin,
+  awsLogin: handleAwsLogin,
   renew: handleRenew,
   listSecrets: handleListSecrets,
   getSecret: handleGetSecret,

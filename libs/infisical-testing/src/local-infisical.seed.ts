@@ -1,14 +1,80 @@
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LocalInfisicalSeedError } from './local-infisical-seed.error.js';
 
-/** A machine identity that can log in with Universal Auth. */
+/**
+ * Kubernetes Auth. The real server sends the service-account token to the cluster's TokenReview API; this
+ * one verifies the JWT itself against `publicKeyPem` (the cluster's service-account signing key, in tests a
+ * key the test made): RS256/384/512 or ES256/384/512 signature, `nbf` and `exp` by the server's clock, the
+ * subject `system:serviceaccount:<namespace>:<name>` against the allowed lists and `aud` against the
+ * allowed audience. An absent or empty list, or no audience, allows anything, as on the real server.
+ */
+export interface LocalInfisicalKubernetesAuth {
+  /** PEM (SPKI) RSA or EC public key that service-account tokens are signed with */
+  publicKeyPem: string;
+  /** namespaces allowed to log in; exact or a glob (`*`, `**`, `?`) */
+  allowedNamespaces?: string[];
+  /** service-account names allowed to log in; exact or a glob */
+  allowedNames?: string[];
+  /** an audience the token must carry in `aud` */
+  allowedAudience?: string;
+}
+
+/**
+ * OIDC Auth. The real server fetches the issuer's discovery document and JWKS from its OIDC discovery URL;
+ * this one verifies against the one key given here. `iss` must equal `boundIssuer`.
+ */
+export interface LocalInfisicalOidcAuth {
+  /** PEM (SPKI) RSA or EC public key that stands for the issuer's JWKS */
+  publicKeyPem: string;
+  boundIssuer: string;
+  /** one of them must be in `aud` (a string or an array); exact or a glob; absent or empty = any */
+  boundAudiences?: string[];
+  /** `sub` must match it; exact or a glob */
+  boundSubject?: string;
+}
+
+/** JWT Auth (newer servers) in its "static keys" configuration, with one key. */
+export interface LocalInfisicalJwtAuth {
+  /** PEM (SPKI) RSA or EC public key */
+  publicKeyPem: string;
+  /** `iss` must equal it when set */
+  boundIssuer?: string;
+  /** one of them must be in `aud` when set; exact or a glob */
+  boundAudiences?: string[];
+  /** `sub` must match it when set; exact or a glob */
+  boundSubject?: string;
+}
+
+/**
+ * AWS Auth. The real server forwards the signed STS GetCallerIdentity request to AWS and checks the
+ * caller's account id / principal ARN; this one has no AWS secret, so it checks the request's shape (not
+ * its signature) and the access key id in its `Authorization` header.
+ */
+export interface LocalInfisicalAwsAuth {
+  /** access key ids that may log in; empty = any, like a real AWS Auth with no allowed ARNs or accounts */
+  allowedAccessKeyIds: string[];
+}
+
+/**
+ * A machine identity. It logs in with Universal Auth when it has `clientId` + `clientSecret`, and with each
+ * workload method it has a configuration for; it needs at least one.
+ */
 export interface LocalInfisicalIdentity {
-  clientId: string;
-  clientSecret: string;
+  /**
+   * The identity's id, which workload logins name in `identityId`. Required when the identity has no
+   * `clientId`; otherwise a random UUID by default (see `LocalInfisicalServer.identityIdOf(clientId)`).
+   */
+  identityId?: string;
+  /** Universal Auth client id; with `clientSecret` */
+  clientId?: string;
+  /** Universal Auth client secret; with `clientId` */
+  clientSecret?: string;
   /** project ids this identity is a member of */
   projects: string[];
   /**
    * Seconds the token lives without renewal; fractions are allowed so tests can expire tokens quickly.
+   * Shared by every auth method of the identity (the real server configures TTLs per method).
    * @default 2_592_000 (30 days, Infisical's default)
    */
   accessTokenTTL?: number;
@@ -17,6 +83,14 @@ export interface LocalInfisicalIdentity {
    * @default accessTokenTTL
    */
   accessTokenMaxTTL?: number;
+  /** `POST /api/v1/auth/kubernetes-auth/login` */
+  kubernetesAuth?: LocalInfisicalKubernetesAuth;
+  /** `POST /api/v1/auth/oidc-auth/login` */
+  oidcAuth?: LocalInfisicalOidcAuth;
+  /** `POST /api/v1/auth/jwt-auth/login` */
+  jwtAuth?: LocalInfisicalJwtAuth;
+  /** `POST /api/v1/auth/aws-auth/login` */
+  awsAuth?: LocalInfisicalAwsAuth;
 }
 
 /** One folder of one environment. */
@@ -54,26 +128,106 @@ function checkTtl(value: unknown, at: string, problems: Problems): void {
   }
 }
 
+function checkPublicKeyPem(value: unknown, at: string, problems: Problems): void {
+  if (typeof value !== 'string' || value.trim().length === 0) {
+    problems.push(`${at} must be a PEM public key (RSA or EC)`);
+    return;
+  }
+  try {
+    const type = createPublicKey(value).asymmetricKeyType;
+    if (type !== 'rsa' && type !== 'ec') problems.push(`${at} must be an RSA or EC key, got ${type}`);
+  } catch {
+    problems.push(`${at} is not a readable PEM public key`);
+  }
+}
+
+function checkStringList(value: unknown, at: string, problems: Problems): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value) || value.some((entry) => typeof entry !== 'string' || entry.length === 0)) {
+    problems.push(`${at} must be an array of non-empty strings`);
+  }
+}
+
+function checkString(value: unknown, at: string, problems: Problems, required: boolean): void {
+  if (value === undefined && !required) return;
+  if (typeof value !== 'string' || value.length === 0) problems.push(`${at} must be a non-empty string`);
+}
+
+/** The workload methods' configurations, by seed field; each checks its own fields. */
+const WORKLOAD_METHODS: Record<string, (config: Record<string, unknown>, at: string, problems: Problems) => void> = {
+  kubernetesAuth: (config, at, problems) => {
+    checkPublicKeyPem(config.publicKeyPem, `${at}.publicKeyPem`, problems);
+    checkStringList(config.allowedNamespaces, `${at}.allowedNamespaces`, problems);
+    checkStringList(config.allowedNames, `${at}.allowedNames`, problems);
+    checkString(config.allowedAudience, `${at}.allowedAudience`, problems, false);
+  },
+  oidcAuth: (config, at, problems) => {
+    checkPublicKeyPem(config.publicKeyPem, `${at}.publicKeyPem`, problems);
+    checkString(config.boundIssuer, `${at}.boundIssuer`, problems, true);
+    checkStringList(config.boundAudiences, `${at}.boundAudiences`, problems);
+    checkString(config.boundSubject, `${at}.boundSubject`, problems, false);
+  },
+  jwtAuth: (config, at, problems) => {
+    checkPublicKeyPem(config.publicKeyPem, `${at}.publicKeyPem`, problems);
+    checkString(config.boundIssuer, `${at}.boundIssuer`, problems, false);
+    checkStringList(config.boundAudiences, `${at}.boundAudiences`, problems);
+    checkString(config.boundSubject, `${at}.boundSubject`, problems, false);
+  },
+  awsAuth: (config, at, problems) => {
+    if (config.allowedAccessKeyIds === undefined) problems.push(`${at}.allowedAccessKeyIds must be an array of access key ids`);
+    else checkStringList(config.allowedAccessKeyIds, `${at}.allowedAccessKeyIds`, problems);
+  },
+};
+
+/** Checks the workload methods of one identity; returns how many it has. */
+function checkWorkloadMethods(identity: Record<string, unknown>, at: string, problems: Problems): number {
+  let count = 0;
+  for (const [field, check] of Object.entries(WORKLOAD_METHODS)) {
+    const config = identity[field];
+    if (config === undefined) continue;
+    count += 1;
+    if (!isRecord(config)) problems.push(`${at}.${field} must be an object, got ${describe(config)}`);
+    else check(config, `${at}.${field}`, problems);
+  }
+  return count;
+}
+
 function checkIdentities(value: unknown, problems: Problems): void {
   if (!Array.isArray(value)) {
     problems.push(`identities must be an array, got ${describe(value)}`);
     return;
   }
   const seen = new Set<string>();
+  const seenIds = new Set<string>();
   value.forEach((identity: unknown, index) => {
     const at = `identities[${index}]`;
     if (!isRecord(identity)) {
       problems.push(`${at} must be an object, got ${describe(identity)}`);
       return;
     }
-    for (const field of ['clientId', 'clientSecret'] as const) {
-      if (typeof identity[field] !== 'string' || identity[field].length === 0) {
-        problems.push(`${at}.${field} must be a non-empty string`);
+    const workloadMethods = checkWorkloadMethods(identity, at, problems);
+    const universalAuth = identity.clientId !== undefined || identity.clientSecret !== undefined;
+    if (universalAuth || workloadMethods === 0) {
+      // Universal Auth needs both; an identity with no workload method must have it
+      for (const field of ['clientId', 'clientSecret'] as const) {
+        if (typeof identity[field] !== 'string' || identity[field].length === 0) {
+          problems.push(`${at}.${field} must be a non-empty string`);
+        }
       }
     }
     if (typeof identity.clientId === 'string') {
       if (seen.has(identity.clientId)) problems.push(`${at}.clientId '${identity.clientId}' is used twice`);
       seen.add(identity.clientId);
+    }
+    if (identity.identityId !== undefined) {
+      if (typeof identity.identityId !== 'string' || identity.identityId.length === 0) {
+        problems.push(`${at}.identityId must be a non-empty string`);
+      } else {
+        if (seenIds.has(identity.identityId)) problems.push(`${at}.identityId '${identity.identityId}' is used twice`);
+        seenIds.add(identity.identityId);
+      }
+    } else if (!universalAuth && workloadMethods > 0) {
+      problems.push(`${at}.identityId must be set when the identity has no clientId: workload logins name it`);
     }
     if (!Array.isArray(identity.projects) || identity.projects.some((project) => typeof project !== 'string')) {
       problems.push(`${at}.projects must be an array of project ids`);

@@ -51,6 +51,7 @@ interface ServerParts {
   shutdown: AbortController;
   store: SecretStore;
   tokens: TokenIssuer;
+  identities: IdentityRegistry;
   faults: FaultInjector;
   counter: RequestCounter;
   lockout: LoginLockout;
@@ -92,7 +93,8 @@ export class LocalInfisicalServer {
     const counter = new RequestCounter();
     const lockout = new LoginLockout(options.loginLockout, now);
     const shutdown = new AbortController();
-    const context = { store, tokens, identities: new IdentityRegistry(seed.identities), lockout, expander: new SecretReferenceExpander(store), now, etags: options.etags ?? true };
+    const identities = new IdentityRegistry(seed.identities);
+    const context = { store, tokens, identities, lockout, expander: new SecretReferenceExpander(store), now, etags: options.etags ?? true };
     const pipeline = new RequestPipeline({ context, faults, counter, shutdown: shutdown.signal });
 
     const httpServer = createServer(pipeline.handle);
@@ -107,7 +109,7 @@ export class LocalInfisicalServer {
     const { port } = httpServer.address() as AddressInfo;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return new LocalInfisicalServer(
-      { httpServer, sockets, shutdown, store, tokens, faults, counter, lockout },
+      { httpServer, sockets, shutdown, store, tokens, identities, faults, counter, lockout },
       `http://${urlHost}:${port}`,
       port,
     );
@@ -155,9 +157,29 @@ export class LocalInfisicalServer {
     }
   }
 
-  /** Deletes every live token (of one clientId, or all): later use gives 401 'No identity access token found'. */
-  revokeTokens(clientId?: string): void {
-    this.parts.tokens.revoke(clientId);
+  /**
+   * Deletes every live token (of one identity, named by its clientId or its identityId, or of all): later use
+   * gives 401 'No identity access token found'. Tokens from every auth method of that identity go. An id
+   * that names no identity deletes nothing.
+   */
+  revokeTokens(clientIdOrIdentityId?: string): void {
+    if (clientIdOrIdentityId === undefined) {
+      this.parts.tokens.revoke();
+      return;
+    }
+    const { identities } = this.parts;
+    const identity = identities.findByClientId(clientIdOrIdentityId) ?? identities.findById(clientIdOrIdentityId);
+    if (identity) this.parts.tokens.revoke(identity.identityId);
+  }
+
+  /**
+   * The identityId of the identity with this Universal Auth client id (a random UUID unless the seed fixed
+   * it), for the workload logins' `identityId`. Throws for an unknown client id, so a typo fails loudly.
+   */
+  identityIdOf(clientId: string): string {
+    const identity = this.parts.identities.findByClientId(clientId);
+    if (!identity) throw new Error(`No identity with client id '${clientId}'`);
+    return identity.identityId;
   }
 
   /**

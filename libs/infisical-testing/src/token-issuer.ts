@@ -19,7 +19,7 @@ export interface AccessTokenGrant {
 }
 
 interface TokenRecord {
-  clientId: string;
+  identityId: string;
   ttlSeconds: number;
   maxTtlSeconds: number;
   createdAt: number;
@@ -32,7 +32,7 @@ interface TokenRecord {
 const base64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
 
 /**
- * Issues Universal Auth access tokens and enforces their lifetime like Infisical: the JWT itself
+ * Issues machine-identity access tokens (Universal Auth and the workload logins alike) and enforces their lifetime like Infisical: the JWT itself
  * expires at the max TTL, the shorter TTL is a server-side check, and renewal never passes the max TTL.
  */
 export class TokenIssuer {
@@ -44,7 +44,7 @@ export class TokenIssuer {
     const createdAt = this.now();
     const accessToken = this.mintJwtLookalike(identity, createdAt);
     this.tokens.set(accessToken, {
-      clientId: identity.clientId,
+      identityId: identity.identityId,
       ttlSeconds: identity.accessTokenTTL,
       maxTtlSeconds: identity.accessTokenMaxTTL,
       createdAt,
@@ -56,7 +56,7 @@ export class TokenIssuer {
 
   /**
    * Checks a bearer token in Infisical's order (signature, JWT expiry, revocation, TTL) and returns
-   * the client id it belongs to. A token found past its TTL is deleted, as the server does.
+   * the identity id it belongs to. A token found past its TTL is deleted, as the server does.
    */
   verify(accessToken: string): string {
     const record = this.tokens.get(accessToken);
@@ -68,7 +68,7 @@ export class TokenIssuer {
       record.deleted = true;
       throw tokenTtlExpired();
     }
-    return record.clientId;
+    return record.identityId;
   }
 
   /** Same token string, new TTL window; a renewal that would pass the max TTL deletes the token. */
@@ -85,10 +85,10 @@ export class TokenIssuer {
     return this.grant(accessToken, record.ttlSeconds, record.maxTtlSeconds);
   }
 
-  /** Deletes the live tokens of one client, or of all clients. */
-  revoke(clientId?: string): void {
+  /** Deletes the live tokens of one identity, or of all identities. */
+  revoke(identityId?: string): void {
     for (const record of this.tokens.values()) {
-      if (clientId === undefined || record.clientId === clientId) record.deleted = true;
+      if (identityId === undefined || record.identityId === identityId) record.deleted = true;
     }
   }
 
