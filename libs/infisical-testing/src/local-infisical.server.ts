@@ -1,3 +1,4 @@
+import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -42,6 +43,11 @@ export interface LocalInfisicalServerOptions {
    * @default true
    */
   etags?: boolean;
+  /**
+   * Serve HTTPS with this key and certificate (PEM), to test a private CA: the URL becomes `https://`.
+   * The certificate must cover the host the clients use (`localhost`, `127.0.0.1`).
+   */
+  tls?: { key: string; cert: string };
 }
 
 /** The parts close() and the test controls reach into. */
@@ -97,7 +103,7 @@ export class LocalInfisicalServer {
     const context = { store, tokens, identities, lockout, expander: new SecretReferenceExpander(store), now, etags: options.etags ?? true };
     const pipeline = new RequestPipeline({ context, faults, counter, shutdown: shutdown.signal });
 
-    const httpServer = createServer(pipeline.handle);
+    const httpServer = options.tls ? createHttpsServer(options.tls, pipeline.handle) : createServer(pipeline.handle);
     // tracked so close() can destroy idle keep-alive and black-holed sockets alike
     const sockets = new Set<Socket>();
     httpServer.on('connection', (socket) => {
@@ -110,7 +116,7 @@ export class LocalInfisicalServer {
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return new LocalInfisicalServer(
       { httpServer, sockets, shutdown, store, tokens, identities, faults, counter, lockout },
-      `http://${urlHost}:${port}`,
+      `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`,
       port,
     );
   }
