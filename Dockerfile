@@ -13,7 +13,7 @@ COPY apps ./apps
 COPY bench ./bench
 RUN npm run build
 
-# 2. Runtime node_modules. The library's own dependencies are only @infisical/sdk and dotenv; what the demo
+# 2. Runtime node_modules. The library's own dependency is only dotenv; what the demo
 # imports at runtime (Nest, its HTTP platform, class-validator/-transformer for its schema, prom-client for
 # /metrics, reflect-metadata, rxjs) are devDependencies here (peers of the library), so `npm ci --omit=dev`
 # alone would drop them. Instead: promote exactly those to dependencies, at the lockfile's versions, and
