@@ -13,4 +13,10 @@ export type {
   LocalInfisicalOidcAuth,
   LocalInfisicalSeed,
 } from './local-infisical.seed.js';
+export type {
+  LocalInfisicalSeedWebhook,
+  LocalInfisicalWebhook,
+  LocalInfisicalWebhookDelivery,
+  LocalInfisicalWebhookSignatureFormat,
+} from './local-infisical.webhooks.js';
 export { LocalInfisicalSeedError } from './local-infisical-seed.error.js';

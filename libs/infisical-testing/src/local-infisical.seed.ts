@@ -1,6 +1,8 @@
 import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { LocalInfisicalSeedError } from './local-infisical-seed.error.js';
+import { checkWebhook } from './local-infisical.webhooks.js';
+import type { LocalInfisicalSeedWebhook } from './local-infisical.webhooks.js';
 
 /**
  * Kubernetes Auth. The real server sends the service-account token to the cluster's TokenReview API; this
@@ -103,8 +105,11 @@ export interface LocalInfisicalFolder {
 /** Everything the local server knows at start. */
 export interface LocalInfisicalSeed {
   identities: LocalInfisicalIdentity[];
-  /** projectId -> environment slug -> folder path ('/', '/nested', '/a/b') -> folder */
-  projects: Record<string, { environments: Record<string, Record<string, LocalInfisicalFolder>> }>;
+  /**
+   * projectId -> environment slug -> folder path ('/', '/nested', '/a/b') -> folder; and the project's
+   * webhooks, registered at start as `addWebhook()` would (give them an `id` to name them in tests)
+   */
+  projects: Record<string, { environments: Record<string, Record<string, LocalInfisicalFolder>>; webhooks?: LocalInfisicalSeedWebhook[] }>;
 }
 
 /** Default TTL of a Universal Auth token, in seconds (Infisical's own default: 30 days). */
@@ -277,6 +282,7 @@ function checkProjects(value: unknown, problems: Problems): void {
     problems.push(`projects must be an object keyed by project id, got ${describe(value)}`);
     return;
   }
+  const webhookIds = new Set<string>();
   for (const [projectId, project] of Object.entries(value)) {
     const at = `projects.${projectId}`;
     if (!isRecord(project) || !isRecord(project.environments)) {
@@ -294,7 +300,23 @@ function checkProjects(value: unknown, problems: Problems): void {
         checkFolder(folder, `${envAt}['${path}']`, problems);
       }
     }
+    checkWebhooks(project.webhooks, `${at}.webhooks`, problems, webhookIds);
   }
+}
+
+function checkWebhooks(value: unknown, at: string, problems: Problems, seenIds: Set<string>): void {
+  if (value === undefined) return;
+  if (!Array.isArray(value)) {
+    problems.push(`${at} must be an array, got ${describe(value)}`);
+    return;
+  }
+  value.forEach((webhook: unknown, index) => {
+    checkWebhook(webhook, `${at}[${index}]`, problems);
+    const id = isRecord(webhook) ? webhook.id : undefined;
+    if (typeof id !== 'string' || id.length === 0) return;
+    if (seenIds.has(id)) problems.push(`${at}[${index}].id '${id}' is used twice`);
+    seenIds.add(id);
+  });
 }
 
 /**

@@ -16,6 +16,8 @@ import { normalizeSecretPath } from './secret-path.util.js';
 import { SecretReferenceExpander } from './secret-reference.expander.js';
 import { SecretStore } from './secret-store.js';
 import { TokenIssuer } from './token-issuer.js';
+import type { LocalInfisicalWebhook, LocalInfisicalWebhookDelivery } from './local-infisical.webhooks.js';
+import { WebhookDispatcher } from './webhook-dispatcher.js';
 
 export interface LocalInfisicalServerOptions {
   /** identities, projects, environments, folders and secrets at start; validated, errors list every problem */
@@ -48,7 +50,22 @@ export interface LocalInfisicalServerOptions {
    * The certificate must cover the host the clients use (`localhost`, `127.0.0.1`).
    */
   tls?: { key: string; cert: string };
+  /**
+   * ms between a secret change and its webhook deliveries; further changes to the same folder meanwhile are
+   * merged into that delivery. The real server takes about 2.1 s; tests set ~50.
+   * @default 2000
+   */
+  webhookDelayMs?: number;
+  /**
+   * ms a webhook delivery may take (connect to the end of the answer) before it is recorded as 'error'
+   * (`timeout`); never retried, as on the real server.
+   * @default 15000
+   */
+  webhookTimeoutMs?: number;
 }
+
+const DEFAULT_WEBHOOK_DELAY_MS = 2000;
+const DEFAULT_WEBHOOK_TIMEOUT_MS = 15_000;
 
 /** The parts close() and the test controls reach into. */
 interface ServerParts {
@@ -61,6 +78,7 @@ interface ServerParts {
   faults: FaultInjector;
   counter: RequestCounter;
   lockout: LoginLockout;
+  webhooks: WebhookDispatcher;
 }
 
 function listen(httpServer: Server, port: number, host: string): Promise<void> {
@@ -93,7 +111,21 @@ export class LocalInfisicalServer {
     const now = (): number => clock();
     const host = options.host ?? '127.0.0.1';
 
+    for (const field of ['webhookDelayMs', 'webhookTimeoutMs'] as const) {
+      const value = options[field];
+      if (value !== undefined && (typeof value !== 'number' || !Number.isFinite(value) || value < 0)) {
+        throw new Error(`options.${field} must be a number of ms >= 0`);
+      }
+    }
     const store = new SecretStore(seed, now);
+    const webhooks = new WebhookDispatcher(store, {
+      delayMs: options.webhookDelayMs ?? DEFAULT_WEBHOOK_DELAY_MS,
+      timeoutMs: options.webhookTimeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS,
+      now,
+    });
+    for (const [projectId, project] of Object.entries(seed.projects)) {
+      for (const webhook of project.webhooks ?? []) webhooks.add({ ...webhook, projectId });
+    }
     const tokens = new TokenIssuer(now);
     const faults = new FaultInjector();
     const counter = new RequestCounter();
@@ -115,7 +147,7 @@ export class LocalInfisicalServer {
     const { port } = httpServer.address() as AddressInfo;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return new LocalInfisicalServer(
-      { httpServer, sockets, shutdown, store, tokens, identities, faults, counter, lockout },
+      { httpServer, sockets, shutdown, store, tokens, identities, faults, counter, lockout, webhooks },
       `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`,
       port,
     );
@@ -201,14 +233,51 @@ export class LocalInfisicalServer {
     return this.parts.lockout.isLocked(clientId);
   }
 
-  /** Stops listening and destroys every open socket (black-holed ones too); resolves when fully closed. */
+  /**
+   * Registers a project webhook, as in the Infisical UI: after a secret change in its environment and a
+   * folder its `secretPath` glob matches (or in a folder imported there), it gets
+   * `POST {event: 'secrets.modified', project: {workspaceId, environment, secretPath}, timestamp}`, signed
+   * in `x-infisical-signature` when it has a `secretKey`. Changes by `setSecret`/`deleteSecret` and by the
+   * create/update/delete routes all count. Returns its id; throws when a field is wrong or the project unknown.
+   */
+  addWebhook(webhook: LocalInfisicalWebhook): string {
+    return this.parts.webhooks.add(webhook);
+  }
+
+  /** Deletes a webhook; a delivery still waiting out `webhookDelayMs` is dropped. Throws for an unknown id. */
+  removeWebhook(id: string): void {
+    this.parts.webhooks.remove(id);
+  }
+
+  /**
+   * Infisical's "test webhook": delivers `{event: 'test', project: {workspaceId, environment, secretPath:
+   * <the webhook's glob>}, timestamp}` at once, signed like the others; resolves with its record (also kept
+   * in `webhookDeliveries()`). A receiver that does not answer makes it wait `webhookTimeoutMs`.
+   */
+  testWebhook(id: string): Promise<LocalInfisicalWebhookDelivery> {
+    return this.parts.webhooks.test(id);
+  }
+
+  /**
+   * What happened to each finished delivery (of one webhook or all), oldest first: the receiver's status or
+   * 'error'. One try per delivery, no retries. Bodies are never kept; the last 1000 records are.
+   */
+  webhookDeliveries(webhookId?: string): LocalInfisicalWebhookDelivery[] {
+    return this.parts.webhooks.recorded(webhookId);
+  }
+
+  /**
+   * Stops listening and destroys every open socket (black-holed ones too), drops the webhook deliveries
+   * still waiting and aborts those on the wire (not recorded); resolves when fully closed.
+   */
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      const { httpServer, sockets, shutdown } = this.parts;
+      const { httpServer, sockets, shutdown, webhooks } = this.parts;
       shutdown.abort();
-      httpServer.close(() => resolve());
+      const listening = new Promise<void>((closed) => httpServer.close(() => closed()));
       httpServer.closeAllConnections();
       for (const socket of sockets) socket.destroy();
+      void Promise.all([listening, webhooks.close()]).then(() => resolve());
     });
     return this.closing;
   }

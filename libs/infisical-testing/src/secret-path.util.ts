@@ -20,3 +20,29 @@ export function ancestorPaths(path: string): string[] {
 export function isWithinPath(path: string, root: string): boolean {
   return root === '/' || path === root || path.startsWith(`${root}/`);
 }
+
+/** One glob segment as a regular expression: `*` any run within the segment, `?` one character. */
+function segmentPattern(segment: string): string {
+  return segment
+    .split(/(\*+|\?)/)
+    .map((piece) => {
+      if (piece.startsWith('*')) return '[^/]*';
+      if (piece === '?') return '[^/]';
+      return piece.replace(/[.+^${}()|[\]\\]/g, '\\$&');
+    })
+    .join('');
+}
+
+/**
+ * Whether a (normalised) folder path matches a webhook's secret-path glob, as upstream's
+ * `picomatch.isMatch(path, glob, { strictSlashes: false })` does for the common cases: `/` is the root
+ * folder only, `/**` every folder, `/a/**` `/a` and everything below it, `/a/*` the direct sub-folders of
+ * `/a`, `?` one character. Braces, classes and extglobs are not supported (matched literally).
+ */
+export function matchesSecretPathGlob(path: string, glob: string): boolean {
+  const segments = glob.split('/').filter((segment) => segment.length > 0);
+  const pattern = segments.map((segment) => (segment === '**' ? '(?:/[^/]+)*' : `/${segmentPattern(segment)}`)).join('');
+  // the root folder is the empty string here, so '/' (no segments) matches it alone and '/**' matches it too
+  const subject = path === '/' ? '' : path;
+  return new RegExp(`^${pattern}$`).test(subject);
+}

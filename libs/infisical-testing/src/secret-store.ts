@@ -24,6 +24,8 @@ export interface StoredSecret {
 
 export interface StoredFolder {
   id: string;
+  projectId: string;
+  environment: string;
   path: string;
   secrets: Map<string, StoredSecret>;
   /** secret imports in the order they were declared */
@@ -41,6 +43,12 @@ export interface SecretFields {
 /** folder path -> folder */
 type EnvironmentFolders = Map<string, StoredFolder>;
 
+/** Called after a secret was created, updated (renamed too) or deleted in the folder at `location`. */
+export type SecretChangeListener = (location: SecretLocation) => void;
+
+/** How deep Infisical follows imports of imports when it syncs a change (upstream's MAX_SYNC_SECRET_DEPTH). */
+const MAX_IMPORT_SYNC_DEPTH = 5;
+
 /**
  * The in-memory projects, environments, folders and secrets. It enforces no HTTP rules: handlers
  * decide which absence is a 404 and which is an empty answer, as Infisical does per route.
@@ -48,6 +56,7 @@ type EnvironmentFolders = Map<string, StoredFolder>;
 export class SecretStore {
   /** projectId -> environment slug -> folders */
   private readonly projects = new Map<string, Map<string, EnvironmentFolders>>();
+  private readonly listeners = new Set<SecretChangeListener>();
 
   constructor(
     seed: LocalInfisicalSeed,
@@ -102,6 +111,50 @@ export class SecretStore {
     });
   }
 
+  /**
+   * The folder at `location` and every folder whose secrets change with it: those importing it, those
+   * importing them, and so on, as far as Infisical follows imports when it syncs a change (the changed
+   * folder and four levels of importers). Each folder once, the changed one first. An import names an
+   * exact folder, so a change in a sub-folder of an imported one reaches no importer.
+   */
+  findFoldersAffectedBy(location: SecretLocation): SecretLocation[] {
+    const key = (at: SecretLocation): string => `${at.environment}\u0000${at.secretPath}`;
+    const affected = new Map<string, SecretLocation>([[key(location), location]]);
+    let frontier = [location];
+    for (let depth = 2; depth <= MAX_IMPORT_SYNC_DEPTH && frontier.length > 0; depth += 1) {
+      const next: SecretLocation[] = [];
+      for (const changed of frontier) {
+        for (const importer of this.findImporters(changed)) {
+          if (affected.has(key(importer))) continue;
+          affected.set(key(importer), importer);
+          next.push(importer);
+        }
+      }
+      frontier = next;
+    }
+    return [...affected.values()];
+  }
+
+  /** Folders of the same project with an import of exactly `location`. */
+  private findImporters(location: SecretLocation): SecretLocation[] {
+    const environments = this.projects.get(location.projectId);
+    if (!environments) return [];
+    const importers: SecretLocation[] = [];
+    for (const [environment, folders] of environments) {
+      for (const folder of folders.values()) {
+        const imports = folder.imports.some((entry) => entry.environment === location.environment && entry.secretPath === location.secretPath);
+        if (imports) importers.push({ projectId: location.projectId, environment, secretPath: folder.path });
+      }
+    }
+    return importers;
+  }
+
+  /** Calls `listener` after every secret change made through this store; returns a function that stops it. */
+  onSecretChange(listener: SecretChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** Creates the environment and folder (with its parents) when missing; the project must exist. */
   ensureFolder(location: SecretLocation): StoredFolder {
     const environments = this.projects.get(location.projectId);
@@ -112,7 +165,9 @@ export class SecretStore {
       environments.set(location.environment, folders);
     }
     for (const path of [...ancestorPaths(location.secretPath), location.secretPath]) {
-      if (!folders.has(path)) folders.set(path, { id: randomUUID(), path, secrets: new Map(), imports: [] });
+      if (!folders.has(path)) {
+        folders.set(path, { id: randomUUID(), projectId: location.projectId, environment: location.environment, path, secrets: new Map(), imports: [] });
+      }
     }
     return folders.get(location.secretPath) as StoredFolder;
   }
@@ -132,6 +187,7 @@ export class SecretStore {
       updatedAt: timestamp,
     };
     folder.secrets.set(key, secret);
+    this.changed(folder);
     return secret;
   }
 
@@ -150,6 +206,7 @@ export class SecretStore {
     };
     folder.secrets.delete(secret.key);
     folder.secrets.set(updated.key, updated);
+    this.changed(folder);
     return updated;
   }
 
@@ -162,8 +219,15 @@ export class SecretStore {
 
   removeSecret(folder: StoredFolder, key: string): StoredSecret | undefined {
     const secret = folder.secrets.get(key);
+    if (!secret) return undefined;
     folder.secrets.delete(key);
+    this.changed(folder);
     return secret;
+  }
+
+  private changed(folder: StoredFolder): void {
+    const location = { projectId: folder.projectId, environment: folder.environment, secretPath: folder.path };
+    for (const listener of this.listeners) listener(location);
   }
 
   private timestamp(): string {
