@@ -4,17 +4,7 @@ import { InfisicalCacheError } from '../errors/infisical-cache.error.js';
 import { writeFileAtomic } from './atomic-write.util.js';
 import type { CacheBinding } from './cache-binding.js';
 import { bindingHash } from './cache-binding.js';
-import { open, seal } from './cache-cipher.util.js';
-import {
-  CACHE_FORMAT,
-  CACHE_FORMAT_VERSION,
-  envelopeAad,
-  formatEnvelope,
-  parseEnvelope,
-  parseValues,
-  serializeValues,
-} from './cache-envelope.js';
-import type { CacheHeader } from './cache-envelope.js';
+import { openSnapshot, sealSnapshot } from './snapshot.sealer.js';
 import { assertCacheKey } from './cache-key.util.js';
 import {
   CACHE_AUTHENTICATION_FAILED,
@@ -71,15 +61,8 @@ export class EncryptedFileCache {
 
   /** Encrypts and writes atomically; throws InfisicalCacheError('unwritable') naming the path and OS error code. */
   async write(values: Readonly<Record<string, string>>): Promise<void> {
-    const header: CacheHeader = {
-      format: CACHE_FORMAT,
-      version: CACHE_FORMAT_VERSION,
-      binding: this.binding,
-      writtenAt: new Date(this.now()).toISOString(),
-    };
-    const sealed = seal(serializeValues(values), this.key, envelopeAad(header));
     try {
-      const content = formatEnvelope({ ...header, ...sealed });
+      const content = sealSnapshot(values, this.key, this.binding, new Date(this.now()));
       await writeFileAtomic(this.filePath, content, { fileMode: FILE_MODE, dirMode: DIR_MODE });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException | undefined)?.code;
@@ -99,28 +82,16 @@ export class EncryptedFileCache {
         ? refuse('missing', CACHE_MISSING(this.filePath))
         : refuse('unreadable', CACHE_UNREADABLE(this.filePath, code));
     }
-
-    const parsed = parseEnvelope(text, this.filePath);
-    if (!parsed.ok) return refuse(parsed.problem, parsed.reason);
-    const envelope = parsed.envelope;
-    // Checked before decrypting so that a foreign cache is reported as such, not as a wrong key.
-    if (envelope.binding !== this.binding) return refuse('wrong-binding', CACHE_WRONG_BINDING(this.filePath));
-
-    // The AAD is built from the expected binding, so the binding is authenticated as well as compared.
-    const aad = envelopeAad({ ...envelope, binding: this.binding });
-    const plaintext = open(envelope, this.key, aad);
-    if (plaintext === undefined) return refuse('authentication-failed', CACHE_AUTHENTICATION_FAILED(this.filePath));
-
-    const values = parseValues(plaintext);
-    plaintext.fill(0);
-    if (!values.ok) return refuse('corrupt', CACHE_CORRUPT(this.filePath, values.reason));
-
-    // writtenAt is authenticated: the age cannot be refreshed by editing the file.
-    const writtenAt = new Date(envelope.writtenAt);
-    const ageMs = this.now() - writtenAt.getTime();
+    const opened = openSnapshot(text, this.key, this.binding, this.filePath);
+    if (!opened.ok) {
+      if (opened.problem === 'wrong-binding') return refuse('wrong-binding', CACHE_WRONG_BINDING(this.filePath));
+      if (opened.problem === 'authentication-failed') return refuse('authentication-failed', CACHE_AUTHENTICATION_FAILED(this.filePath));
+      if (opened.detail !== undefined) return refuse('corrupt', CACHE_CORRUPT(this.filePath, opened.detail));
+      return refuse(opened.problem, opened.reason ?? '');
+    }
+    const ageMs = this.now() - opened.writtenAt.getTime();
     if (ageMs > this.maxAgeMs) return refuse('too-old', CACHE_TOO_OLD(this.filePath, ageMs, this.maxAgeMs));
-
-    return { ok: true, values: values.values, writtenAt };
+    return { ok: true, values: opened.values, writtenAt: opened.writtenAt };
   }
 }
 
