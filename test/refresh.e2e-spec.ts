@@ -179,6 +179,7 @@ describe('keeping secrets current (e2e, local Infisical over HTTP)', () => {
         lastError: null,
         lastRefusal: null,
         tokenExpiresAt: expect.any(String),
+        fleet: null,
       });
       expect(second.secrets.status().fingerprint).toBe(status.fingerprint);
       const values = first.secrets.getAll();

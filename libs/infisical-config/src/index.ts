@@ -8,6 +8,7 @@ export type {
   InfisicalConfigModuleOptions,
   InfisicalDotenvFallbackOptions,
   InfisicalFileCacheOptions,
+  InfisicalFleetOptions,
   InfisicalMetricsOptions,
   InfisicalRefreshOptions,
   InfisicalRotationOptions,
@@ -56,3 +57,10 @@ export { InfisicalConnectionError, type InfisicalConnectionProblem } from './err
 export { InfisicalCacheError, type CacheProblem } from './errors/infisical-cache.error.js';
 export { InfisicalConfigValidationError, type ConfigValidationProblem } from './errors/infisical-config-validation.error.js';
 export { failureCause, type LoadFailureCause } from './errors/failure-cause.util.js';
+
+// Push: Infisical webhooks
+export { InfisicalWebhookModule } from './webhook/infisical-webhook.module.js';
+export type { InfisicalWebhookModuleAsyncOptions, InfisicalWebhookModuleSyncOptions } from './webhook/infisical-webhook.module-definition.js';
+export type { InfisicalWebhookModuleExtras, InfisicalWebhookModuleOptions } from './webhook/infisical-webhook.options.js';
+export { InfisicalWebhookReceiver } from './webhook/infisical-webhook.receiver.js';
+export { InfisicalWebhookOptionsError } from './webhook/resolve-webhook-options.js';

@@ -42,6 +42,7 @@ export const DEFAULTS = {
   fileCache: { path: '.infisical-cache/secrets.enc', maxAgeMs: 7 * 24 * 60 * 60 * 1000 },
   dotenvPaths: ['.env.local', '.env'],
   metricsPrefix: 'infisical_config_',
+  fleetLeaseMs: 10_000,
   refresh: {
     enabled: true,
     ttlMs: 300_000,

@@ -80,6 +80,21 @@ export const BOOT_REFUSED_INVALID = (validation: string) =>
 
 export const SHUTTING_DOWN = 'the app is shutting down';
 
+export const FLEET_PEER_MISSING = 'Fleet mode needs ioredis, an optional peer dependency: npm install ioredis';
+
+export const FLEET_ROLE = (role: string) =>
+  role === 'leader'
+    ? 'Fleet: this replica is the leader; it fetches from Infisical for the fleet'
+    : role === 'follower'
+      ? 'Fleet: this replica follows; it applies the snapshots the leader stores in Redis'
+      : 'Fleet: Redis unreachable; this replica fetches from Infisical on its own until Redis is back';
+
+export const FLEET_REDIS_DOWN = 'Fleet: Redis is unreachable; working without the fleet (polling Infisical with jitter) until it is back';
+
+export const FLEET_REDIS_BACK = 'Fleet: Redis is reachable';
+
+export const FLEET_SNAPSHOT_UNUSABLE = (why: string) => `Fleet: ${why}; fetching from Infisical directly this time`;
+
 export const AWS_REGION_MISSING = 'no AWS region: set AWS_REGION (or auth.region) for AWS IAM auth';
 
 export const AWS_PEERS_MISSING =

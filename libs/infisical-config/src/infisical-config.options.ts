@@ -161,6 +161,26 @@ export interface InfisicalRotationOptions {
   previousWindowMs?: number;
 }
 
+/**
+ * Fleet mode: replicas share one fetch through Redis (ioredis, an optional peer dependency). One replica
+ * at a time holds a lease and fetches from Infisical; it stores the snapshot encrypted in Redis and every
+ * replica applies it through the same guarded path as a refresh.
+ */
+export interface InfisicalFleetOptions {
+  /** A Redis URL (`redis://127.0.0.1:6379/0`) or ioredis options. */
+  redis: string | Record<string, unknown>;
+  /**
+   * 32 random bytes, base64 or hex, shared by the replicas: the snapshot in Redis is encrypted with it.
+   * @default fileCache.key
+   */
+  key?: string;
+  /**
+   * How long the leader's lease lasts without renewal: a dead leader is replaced within this time.
+   * @default 10000
+   */
+  leaseMs?: number;
+}
+
 /** Prometheus metrics (prom-client is an optional peer dependency). */
 export interface InfisicalMetricsOptions {
   /**
@@ -253,6 +273,8 @@ export interface InfisicalConfigModuleOptions {
   refresh?: InfisicalRefreshOptions;
   /** Previous values kept for a grace window after a rotation. */
   rotation?: InfisicalRotationOptions;
+  /** Fleet mode over Redis: one fetch for every replica (off unless given). */
+  fleet?: InfisicalFleetOptions;
   /**
    * Level of the routine line a refresh that changed nothing writes (changes are always logged).
    * @default 'debug', so a healthy app's log stays quiet

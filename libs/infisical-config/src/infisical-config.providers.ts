@@ -12,7 +12,10 @@ import { InfisicalConfigService } from './infisical-config.service.js';
 import { SnapshotFileCache } from './cache/snapshot-file.cache.js';
 import { LoadEventsLogger } from './logging/load-events.logger.js';
 import { BootLoader, type FirstLoad } from './loader/boot.loader.js';
-import { SecretsLoader } from './loader/secrets.loader.js';
+import { SecretsLoader, type SnapshotLoader } from './loader/secrets.loader.js';
+import { FleetLink } from './fleet/fleet.link.js';
+import { FleetSnapshotLoader } from './fleet/fleet-snapshot.loader.js';
+import { FleetSync } from './fleet/fleet.sync.js';
 import { SecretsReadySignal } from './loader/secrets-ready.signal.js';
 import { authSecretOf } from './options/resolve-auth.js';
 import { resolveInfisicalOptions } from './options/resolve-options.js';
@@ -57,6 +60,9 @@ async function loadFirstSnapshot(bootLoader: BootLoader, env: ProcessEnvWriter, 
 /** @internal What the first load produced. */
 const FIRST_LOAD = Symbol('FIRST_LOAD');
 
+/** @internal What refreshes load with: Infisical, or the fleet. */
+const REFRESH_LOADER = Symbol('REFRESH_LOADER');
+
 /** A provider built from the resolved options alone. */
 const fromOptions = <T,>(provide: unknown, build: (options: ResolvedInfisicalOptions) => T): Provider => ({
   provide: provide as string,
@@ -93,6 +99,13 @@ export function createInfisicalConfigProviders(): Provider[] {
       inject: [InfisicalSource, INFISICAL_CONFIG_OPTIONS, INFISICAL_METRICS],
       useFactory: (source: InfisicalSource, options: ResolvedInfisicalOptions, metrics: InfisicalMetrics) => new SecretsLoader(source, options, metrics),
     },
+    // Fleet mode only (null otherwise): the Redis link, and what refreshes load through it.
+    fromOptions(FleetLink, (options) => (options.fleet ? new FleetLink(options, options.fleet) : null)),
+    {
+      provide: REFRESH_LOADER,
+      inject: [SecretsLoader, FleetLink],
+      useFactory: (loader: SecretsLoader, fleet: FleetLink | null) => (fleet ? new FleetSnapshotLoader(loader, fleet) : loader),
+    },
     {
       provide: SnapshotFileCache,
       inject: [INFISICAL_CONFIG_OPTIONS, INFISICAL_METRICS],
@@ -100,7 +113,7 @@ export function createInfisicalConfigProviders(): Provider[] {
     },
     {
       provide: FIRST_LOAD,
-      inject: [SecretsLoader, SnapshotFileCache, SchemaGate, RefreshState, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter, SecretsReadySignal],
+      inject: [SecretsLoader, SnapshotFileCache, SchemaGate, RefreshState, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS, ProcessEnvWriter, SecretsReadySignal, FleetLink],
       useFactory: (
         loader: SecretsLoader,
         fileCache: SnapshotFileCache,
@@ -111,7 +124,11 @@ export function createInfisicalConfigProviders(): Provider[] {
         options: ResolvedInfisicalOptions,
         env: ProcessEnvWriter,
         signal: SecretsReadySignal,
-      ) => failingSignal(signal, () => loadFirstSnapshot(new BootLoader(loader, fileCache, gate, state, log, metrics, options), env, log, signal)),
+        fleet: FleetLink | null,
+      ) =>
+        failingSignal(signal, () =>
+          loadFirstSnapshot(new BootLoader(loader, fileCache, gate, state, log, metrics, options, fleet ?? undefined), env, log, signal),
+        ),
     },
     { provide: SnapshotStore, inject: [FIRST_LOAD], useFactory: (first: FirstLoad) => new SnapshotStore(first.snapshot) },
     { provide: TypedInfisicalConfig, inject: [FIRST_LOAD], useFactory: (first: FirstLoad) => new TypedInfisicalConfig<object>(first.config) },
@@ -123,9 +140,9 @@ export function createInfisicalConfigProviders(): Provider[] {
     },
     {
       provide: RefreshCoordinator,
-      inject: [SecretsLoader, SnapshotStore, RefreshState, SchemaGate, RotationProbes, TypedInfisicalConfig, ConfigServiceWriter, ProcessEnvWriter, PreviousValues, SnapshotFileCache, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS],
+      inject: [REFRESH_LOADER, SnapshotStore, RefreshState, SchemaGate, RotationProbes, TypedInfisicalConfig, ConfigServiceWriter, ProcessEnvWriter, PreviousValues, SnapshotFileCache, LoadEventsLogger, INFISICAL_METRICS, INFISICAL_CONFIG_OPTIONS],
       useFactory: (
-        loader: SecretsLoader,
+        loader: SnapshotLoader,
         store: SnapshotStore,
         state: RefreshState,
         gate: SchemaGate,
@@ -142,7 +159,7 @@ export function createInfisicalConfigProviders(): Provider[] {
     },
     {
       provide: InfisicalConfigService,
-      inject: [SnapshotStore, RefreshCoordinator, RefreshState, InfisicalSource, ContentFingerprinter, PreviousValues, INFISICAL_METRICS],
+      inject: [SnapshotStore, RefreshCoordinator, RefreshState, InfisicalSource, ContentFingerprinter, PreviousValues, FleetLink, INFISICAL_METRICS],
       useFactory: (
         store: SnapshotStore,
         coordinator: RefreshCoordinator,
@@ -150,12 +167,19 @@ export function createInfisicalConfigProviders(): Provider[] {
         source: InfisicalSource,
         fingerprinter: ContentFingerprinter,
         previous: PreviousValues,
+        fleet: FleetLink | null,
         metrics: InfisicalMetrics,
       ) => {
-        const service = new InfisicalConfigService(store, coordinator, state, source, fingerprinter, previous);
+        const service = new InfisicalConfigService(store, coordinator, state, source, fingerprinter, previous, fleet ?? undefined);
         metrics.track(() => service.status());
         return service;
       },
+    },
+    {
+      provide: FleetSync,
+      inject: [FleetLink, RefreshCoordinator, SnapshotStore, ContentFingerprinter],
+      useFactory: (fleet: FleetLink | null, coordinator: RefreshCoordinator, store: SnapshotStore, fingerprinter: ContentFingerprinter) =>
+        fleet ? new FleetSync(fleet, coordinator, store, fingerprinter) : null,
     },
     {
       provide: RefreshScheduler,

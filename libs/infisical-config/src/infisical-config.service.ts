@@ -9,6 +9,7 @@ import type { SecretsSnapshot, SecretsSource } from './snapshot/secrets-snapshot
 import type { SecretsChange, SnapshotStore } from './snapshot/snapshot.store.js';
 import type { InfisicalSource } from './source/infisical.source.js';
 import type { PreviousValues } from './rotation/previous-values.js';
+import type { FleetLink } from './fleet/fleet.link.js';
 
 const toProblem = (problem: RefreshProblem | undefined): InfisicalConfigProblem | null =>
   problem ? { reason: problem.reason, ...(problem.status ? { status: problem.status } : {}), at: problem.at.toISOString() } : null;
@@ -32,6 +33,7 @@ export class InfisicalConfigService implements OnApplicationShutdown {
     private readonly infisicalSource: InfisicalSource,
     private readonly fingerprinter: ContentFingerprinter,
     private readonly previousValues: PreviousValues,
+    private readonly fleet?: FleetLink,
   ) {
     this.changes$ = store.changes$;
   }
@@ -94,7 +96,9 @@ export class InfisicalConfigService implements OnApplicationShutdown {
    * Reloads every scope now. Joins the refresh in progress if there is one; never rejects: a failure
    * keeps the last good values and shows in the outcome and in status().
    */
-  refresh(): Promise<RefreshOutcome> {
+  async refresh(): Promise<RefreshOutcome> {
+    // A fleet follower asks the leader to fetch; the new values reach every replica through Redis.
+    if (this.fleet?.role === 'follower') await this.fleet.requestRefresh();
     return this.coordinator.refresh();
   }
 
@@ -115,6 +119,7 @@ export class InfisicalConfigService implements OnApplicationShutdown {
       lastError: toProblem(this.state.lastError),
       lastRefusal: toProblem(this.state.lastRefusal),
       tokenExpiresAt: tokenExpiresAt === undefined ? null : new Date(tokenExpiresAt).toISOString(),
+      fleet: this.fleet ? this.fleet.status(this.fingerprint(snapshot)) : null,
     };
   }
 

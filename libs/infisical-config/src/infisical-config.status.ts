@@ -1,4 +1,5 @@
 import type { SecretsSource } from './snapshot/secrets-snapshot.js';
+import type { FleetStatus } from './fleet/fleet.link.js';
 
 /** A problem as status() reports it: cause and status, never a URL query string or a value. */
 export interface InfisicalConfigProblem {
@@ -35,4 +36,6 @@ export interface InfisicalConfigStatus {
   lastRefusal: InfisicalConfigProblem | null;
   /** When the current access token expires (null before the first login). */
   tokenExpiresAt: string | null;
+  /** Fleet mode: this replica's role, Redis's state, the version applied and whether it matches; null when off. */
+  fleet: FleetStatus | null;
 }

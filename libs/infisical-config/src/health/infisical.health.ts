@@ -3,6 +3,7 @@ import { HealthIndicatorService } from '@nestjs/terminus';
 import { INFISICAL_CONFIG_OPTIONS } from '../infisical-config.constants.js';
 import { InfisicalConfigService } from '../infisical-config.service.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
+import type { FleetStatus } from '../fleet/fleet.link.js';
 import { HEALTH_DEFAULTS, type InfisicalHealthRules } from './infisical-health.rules.js';
 
 /** What the indicator reports under its key: state only, never a value. */
@@ -19,6 +20,8 @@ export type InfisicalHealthDetails = {
   /** The last load or refresh that was fetched but not applied (schema, mass deletion). */
   lastRefusal: { reason: string; at: string } | null;
   warnings: string[];
+  /** Fleet mode only: role, Redis's state, the fleet version applied and whether this replica matches it. */
+  fleet?: FleetStatus;
   /** Why the indicator is down; absent when up. */
   down?: string;
 };
@@ -66,6 +69,7 @@ export class InfisicalHealthIndicator {
       lastError: status.lastError,
       lastRefusal: status.lastRefusal,
       warnings: status.lastLatencyMs > slowFetchMs ? [`slow fetch: ${status.lastLatencyMs} ms (over ${slowFetchMs} ms)`] : [],
+      ...(status.fleet ? { fleet: status.fleet } : {}),
     };
     if (staleForMs > maxStalenessMs) return { ...details, down: `values not refreshed from Infisical for ${duration(staleForMs)} (limit ${duration(maxStalenessMs)})` };
     if (status.fallback && (rules.fallbackIsDown ?? HEALTH_DEFAULTS.fallbackIsDown)) return { ...details, down: `serving the ${status.source} fallback` };

@@ -85,6 +85,7 @@ async function setup({ infisical, cached, noCache = false, dotenv }: Setup) {
     log as unknown as LoadEventsLogger,
     metrics as InfisicalMetrics,
     options,
+    undefined,
     false,
   );
   return { bootLoader, fileCache, save, load, state, log, metrics, options, dotenvPath };

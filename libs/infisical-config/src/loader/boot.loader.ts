@@ -21,6 +21,7 @@ import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
 import { deadlineError, toLoadError } from '../source/infisical-failure.util.js';
 import type { SchemaGate } from '../validation/schema.gate.js';
 import type { SecretsLoader } from './secrets.loader.js';
+import type { FleetLink } from '../fleet/fleet.link.js';
 import { withTimeout } from './with-timeout.util.js';
 
 /** The first snapshot, and its typed (validated) form. */
@@ -31,6 +32,9 @@ export interface FirstLoad {
 
 /** The module's own variables: they configure the module, they are not the app's configuration. */
 const MODULE_VARIABLES = new Set<string>([...Object.values(BOOTSTRAP_VARIABLES), ...Object.values(AUTH_VARIABLES), CACHE_KEY_VARIABLE]);
+
+// How long a boot waits for Redis before going to Infisical itself.
+const FLEET_BOOT_WAIT_MS = 2_000;
 
 const describeAge = (fetchedAt: Date, now: number) => ` written ${Math.round((now - fetchedAt.getTime()) / 60_000)} min ago`;
 
@@ -50,10 +54,13 @@ export class BootLoader {
     private readonly log: LoadEventsLogger,
     private readonly metrics: InfisicalMetrics,
     private readonly options: ResolvedInfisicalOptions,
+    private readonly fleet?: FleetLink,
     private readonly production = process.env.NODE_ENV === 'production',
   ) {}
 
   async load(): Promise<FirstLoad> {
+    const fromFleet = await this.fromFleet();
+    if (fromFleet) return fromFleet;
     let failure: InfisicalLoadError | InfisicalConfigValidationError;
     try {
       const snapshot = await this.fromInfisical();
@@ -102,6 +109,17 @@ export class BootLoader {
     // message now tells the whole story of the boot.
     failure.message = NOTHING_TO_SERVE(attempts, this.production, unreachable ? undefined : failure.message);
     throw failure;
+  }
+
+  /** A fresh snapshot the fleet's leader stored (no Infisical call at boot), when it passes the schema. */
+  private async fromFleet(): Promise<FirstLoad | undefined> {
+    if (!this.fleet) return undefined;
+    const snapshot = await this.fleet.freshSnapshot(Math.min(FLEET_BOOT_WAIT_MS, this.options.startupTimeoutMs));
+    if (!snapshot) return undefined;
+    const accepted = await this.accept(snapshot);
+    if (typeof accepted === 'string') return undefined;
+    await this.fileCache.save(snapshot);
+    return accepted;
   }
 
   /** The candidate with its typed config, or why it cannot serve. */

@@ -8,8 +8,13 @@ import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
 import type { InfisicalSource } from '../source/infisical.source.js';
 import { mergeScopes, type MergedSecrets } from './merge-secrets.util.js';
 
+/** What a refresh loads a new snapshot with: Infisical itself, or the fleet (which falls back to Infisical). */
+export interface SnapshotLoader {
+  load(requireSecrets?: boolean, signal?: AbortSignal): Promise<SecretsSnapshot>;
+}
+
 /** Loads every scope (one list call per scope, in parallel, after a login when needed) into a new snapshot. */
-export class SecretsLoader {
+export class SecretsLoader implements SnapshotLoader {
   private readonly logger = new Logger('InfisicalConfig');
   /** What was last warned about: the same problems are not repeated on every refresh. */
   private lastReported = '';

@@ -5,6 +5,7 @@ import type {
   InfisicalConfigModuleOptions,
   InfisicalDotenvFallbackOptions,
   InfisicalFileCacheOptions,
+  InfisicalFleetOptions,
   InfisicalRefreshOptions,
   InfisicalRotationOptions,
   InfisicalScope,
@@ -85,6 +86,27 @@ function refreshProblems(refresh: InfisicalRefreshOptions | undefined): string[]
   return problems;
 }
 
+function fleetProblems(fleet: InfisicalFleetOptions | undefined, fileCache: InfisicalFileCacheOptions | undefined): string[] {
+  if (fleet === undefined) return [];
+  if (typeof fleet !== 'object' || fleet === null) return ['fleet must be an object with redis'];
+  const problems: string[] = [];
+  const redis = fleet.redis;
+  if (!(typeof redis === 'string' ? /^rediss?:\/\//.test(redis) : typeof redis === 'object' && redis !== null)) {
+    problems.push('fleet.redis must be a redis:// URL or ioredis options');
+  }
+  const key = fleet.key ?? fileCache?.key;
+  if (key === undefined) problems.push('fleet needs a key to encrypt the snapshot in Redis: set fleet.key (or fileCache.key), 32 random bytes in base64');
+  else {
+    try {
+      parseCacheKey(key);
+    } catch (error) {
+      problems.push(`fleet.key: ${(error as Error).message}`);
+    }
+  }
+  if (fleet.leaseMs !== undefined && !(isPositive(fleet.leaseMs) && fleet.leaseMs >= 1_000)) problems.push('fleet.leaseMs must be at least 1000 milliseconds');
+  return problems;
+}
+
 function rotationProblems(rotation: InfisicalRotationOptions | undefined): string[] {
   if (rotation === undefined) return [];
   const problems: string[] = [];
@@ -132,7 +154,7 @@ export function findOptionProblems(options: Partial<InfisicalConfigModuleOptions
   if (options.processEnv !== undefined && !PROCESS_ENV_MODES.includes(options.processEnv)) {
     problems.push(`processEnv must be one of ${PROCESS_ENV_MODES.join(', ')}`);
   }
-  problems.push(...rotationProblems(options.rotation));
+  problems.push(...rotationProblems(options.rotation), ...fleetProblems(options.fleet, options.fileCache));
   const allowed = options.allowProcessEnvKeys;
   if (allowed !== undefined && !(Array.isArray(allowed) && allowed.every((key) => typeof key === 'string' && !isBlank(key)))) {
     problems.push('allowProcessEnvKeys must be a list of variable names');
@@ -215,5 +237,12 @@ export function resolveInfisicalOptions(options: InfisicalConfigModuleOptions, e
       paths: Object.freeze([...(options.dotenvFallback?.paths ?? DEFAULTS.dotenvPaths)]),
     }),
     caCertificates: Object.freeze(ca.certificates),
+    fleet: options.fleet
+      ? withHiddenSecret(
+          { redis: options.fleet.redis, leaseMs: options.fleet.leaseMs ?? DEFAULTS.fleetLeaseMs },
+          'key',
+          parseCacheKey((options.fleet.key ?? options.fileCache?.key) as string),
+        )
+      : undefined,
   });
 }

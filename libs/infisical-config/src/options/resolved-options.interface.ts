@@ -20,6 +20,8 @@ export interface ResolvedInfisicalOptions {
   readonly schema: (new () => object) | undefined;
   readonly metrics: { readonly enabled: boolean | undefined; readonly prefix: string; readonly registry: unknown };
   readonly dotenvFallback: { readonly enabled: boolean; readonly paths: readonly string[] };
+  /** Undefined when fleet mode is off. */
+  readonly fleet: { readonly redis: string | Record<string, unknown>; readonly key: Buffer; readonly leaseMs: number } | undefined;
   /** PEM text of the extra CA certificates (files already read). */
   readonly caCertificates: readonly string[];
 }

@@ -7,7 +7,7 @@ import { PROCESS_ENV_WITHHELD, RECOVERED, REFRESH_CRASHED, REFRESH_REFUSED_PROBE
 import type { LoadEventsLogger } from '../logging/load-events.logger.js';
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import { withTimeout } from '../loader/with-timeout.util.js';
-import type { SecretsLoader } from '../loader/secrets.loader.js';
+import type { SnapshotLoader } from '../loader/secrets.loader.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import type { ConfigServiceWriter } from '../snapshot/config-service.writer.js';
 import { massDeletionRefusal } from '../snapshot/mass-deletion.guard.js';
@@ -68,7 +68,7 @@ export class RefreshCoordinator implements OnModuleDestroy {
   private readonly outcomeListeners = new Set<(outcome: RefreshOutcome) => void>();
 
   constructor(
-    private readonly loader: SecretsLoader,
+    private readonly loader: SnapshotLoader,
     private readonly store: SnapshotStore,
     private readonly state: RefreshState,
     private readonly sinks: RefreshSinks,
