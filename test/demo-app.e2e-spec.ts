@@ -1,7 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { InfisicalConfigService } from 'nestjs-infisical-config';
 import { AppModule } from '../apps/server/src/app.module.js';
-import { startDevInfisicalIfUnconfigured } from '../apps/server/src/dev-infisical.js';
+import { deliverDevWebhooks, startDevInfisicalIfUnconfigured } from '../apps/server/src/dev-infisical.js';
+import { DEMO_ENVIRONMENT, DEMO_PROJECT_ID } from '../apps/server/src/demo-secrets.seed.js';
+import { ConfigService } from '@nestjs/config';
+import { NestFactory } from '@nestjs/core';
+import { eventually } from './support/eventually.js';
+import { LogCapture } from './support/log-capture.js';
 import { EXPECTED_KEYS } from '../apps/server/src/secrets-check/secrets-check.controller.js';
 import { E2eHarness } from './support/boot.js';
 import { guardProcessEnv } from './support/process-env.guard.js';
@@ -104,6 +109,25 @@ describe('demo app: local Infisical when none is configured', () => {
       const status = await fetch(`${server!.url}/api/status`);
       expect(status.status).toBe(200);
     } finally {
+      await server?.close();
+    }
+  });
+
+  it("as `npm start` runs it: the local server's webhook brings a rotated secret to the demo without waiting for a refresh", async () => {
+    const server = await startDevInfisicalIfUnconfigured(process.env);
+    const logs = new LogCapture();
+    const app = await NestFactory.create(AppModule, { rawBody: true, logger: logs });
+    try {
+      await app.listen(0, '127.0.0.1');
+      deliverDevWebhooks(server!, await app.getUrl());
+      const rotated = `rotated-${CANARY}`;
+      server!.setSecret(DEMO_PROJECT_ID, DEMO_ENVIRONMENT, '/', 'JWT_SECRET', rotated);
+      await eventually(() => app.get(ConfigService).get('JWT_SECRET') === rotated);
+      expect(app.get(InfisicalConfigService).previous('JWT_SECRET')).toBe('sample-jwt-secret');
+      expect(server!.webhookDeliveries().map((delivery) => delivery.status)).toEqual([202]);
+      expect(logs.text()).not.toContain(CANARY);
+    } finally {
+      await app.close();
       await server?.close();
     }
   });

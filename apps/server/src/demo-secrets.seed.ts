@@ -3,6 +3,8 @@ import type { LocalInfisicalSeed } from 'nestjs-infisical-config/testing';
 export const DEMO_PROJECT_ID = 'demo-project';
 export const DEMO_ENVIRONMENT = 'dev';
 export const DEMO_CLIENT_ID = 'demo-server-identity';
+/** Where the demo receives Infisical's webhook (POST). */
+export const DEMO_WEBHOOK_PATH = 'webhooks/infisical';
 
 /** Sample secrets for the local server; the layout mirrors a real project (shared values imported). */
 export function demoSeed(clientSecret: string): LocalInfisicalSeed {

@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { BOOTSTRAP_VARIABLES } from 'nestjs-infisical-config';
 import { LocalInfisicalServer } from 'nestjs-infisical-config/testing';
 import { randomBytes } from 'node:crypto';
-import { demoSeed, DEMO_CLIENT_ID, DEMO_ENVIRONMENT, DEMO_PROJECT_ID } from './demo-secrets.seed.js';
+import { demoSeed, DEMO_CLIENT_ID, DEMO_ENVIRONMENT, DEMO_PROJECT_ID, DEMO_WEBHOOK_PATH } from './demo-secrets.seed.js';
 
 const logger = new Logger('DevInfisical');
 
@@ -17,6 +17,8 @@ export async function startDevInfisicalIfUnconfigured(env: NodeJS.ProcessEnv = p
 
   const clientSecret = randomBytes(24).toString('hex'); // fresh per run: nothing to leak, nothing committed
   const server = await LocalInfisicalServer.start({ seed: demoSeed(clientSecret) });
+  // The local server signs its webhooks with this key; the demo's receiver checks them with it.
+  env.INFISICAL_WEBHOOK_SECRET ??= randomBytes(24).toString('hex');
   Object.assign(env, {
     [BOOTSTRAP_VARIABLES.siteUrl]: server.url,
     [BOOTSTRAP_VARIABLES.projectId]: DEMO_PROJECT_ID,
@@ -29,4 +31,15 @@ export async function startDevInfisicalIfUnconfigured(env: NodeJS.ProcessEnv = p
       `To use a real Infisical, set ${Object.values(BOOTSTRAP_VARIABLES).join(', ')} (see README, "Run against a real Infisical").`,
   );
   return server;
+}
+
+/** Has the local server deliver its webhook to the demo, as you would register one in Infisical. */
+export function deliverDevWebhooks(server: LocalInfisicalServer, appUrl: string, env: NodeJS.ProcessEnv = process.env): void {
+  server.addWebhook({
+    projectId: DEMO_PROJECT_ID,
+    environment: DEMO_ENVIRONMENT,
+    secretPath: '/',
+    url: `${appUrl}/${DEMO_WEBHOOK_PATH}`,
+    secretKey: env.INFISICAL_WEBHOOK_SECRET,
+  });
 }
