@@ -8,14 +8,14 @@ import { Controller, Get, type DynamicModule, type INestApplication } from '@nes
 import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { InfisicalConfigModule, InfisicalConfigService, type RefreshOutcome } from 'nestjs-infisical-config';
-import { fork, type ChildProcess } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import v8 from 'node:v8';
+import { benchFile, IpcChild, killAllChildren } from './ipc-child.js';
+import { rawListBody } from './raw-list.util.js';
 import { CLIENT_ID, CLIENT_SECRET, ENVIRONMENT, PROJECT } from './refresh-shared.js';
-import { fmt, median } from './stats.util.js';
+import { fmt, median, percentile } from './stats.util.js';
 
 const SMALL = 1_000;
 const LARGE = 10_000;
@@ -29,68 +29,8 @@ const WATCHDOG_MS = 240_000;
 
 const gc = (globalThis as { gc?: () => void }).gc;
 
-// ---------------------------------------------------------------- child processes over IPC
-
-interface Reply {
-  id?: number;
-  type?: string;
-  [field: string]: unknown;
-}
-
-const children = new Set<ChildProcess>();
-
-class Child {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (reply: Reply) => void>();
-
-  private constructor(private readonly proc: ChildProcess) {
-    proc.on('message', (reply: Reply) => {
-      if (reply.id === undefined) return;
-      this.waiting.get(reply.id)?.(reply);
-      this.waiting.delete(reply.id);
-    });
-  }
-
-  /** Forks `file` (next to this one in dist/bench) and waits for its `{ type: 'ready' }`. */
-  static start(file: string, args: string[] = []): Promise<{ child: Child; ready: Reply }> {
-    const proc = fork(fileURLToPath(new URL(file, import.meta.url)), args, { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    children.add(proc);
-    proc.once('exit', () => children.delete(proc));
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${file} did not start within 30 s`)), 30_000);
-      proc.once('exit', (code) => reject(new Error(`${file} exited early (code ${code})`)));
-      proc.once('message', (ready: Reply) => {
-        clearTimeout(timer);
-        resolve({ child: new Child(proc), ready });
-      });
-    });
-  }
-
-  call(message: Record<string, unknown>, timeoutMs = 30_000): Promise<Reply> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new Error(`child did not answer '${String(message.type)}' within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiting.set(id, (reply) => {
-        clearTimeout(timer);
-        resolve(reply);
-      });
-      this.proc.send({ ...message, id });
-    });
-  }
-
-  async close(): Promise<void> {
-    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => this.proc.once('exit', () => resolve()));
-    await this.call({ type: 'close' }, 5_000).catch(() => this.proc.kill());
-    await Promise.race([exited, sleep(5_000).then(() => this.proc.kill())]);
-  }
-}
-
-async function startServer(size: number): Promise<{ server: Child; url: string }> {
-  const { child, ready } = await Child.start('./refresh-server.child.js', [String(size)]);
+async function startServer(size: number): Promise<{ server: IpcChild; url: string }> {
+  const { child, ready } = await IpcChild.start(benchFile('./refresh-server.child.js'), { args: [String(size)] });
   return { server: child, url: String(ready.url) };
 }
 
@@ -135,11 +75,6 @@ async function startApp(url: string): Promise<{ app: INestApplication; secrets: 
 
 // ---------------------------------------------------------------- small stats helpers
 
-function percentile(samples: number[], p: number): number {
-  if (samples.length === 0) return NaN;
-  const sorted = Float64Array.from(samples).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
 const ratio = (value: number, base: number) => (Number.isFinite(value / base) ? `${fmt(value / base)}x` : 'n/a');
 const kb = (bytes: number) => `${fmt(bytes / 1024, 0)} KB`;
 const mb = (bytes: number) => `${fmt(bytes / 1024 / 1024, 1)} MB`;
@@ -175,7 +110,7 @@ async function monitored(run: () => Promise<void>): Promise<LoopWindow> {
  * `count` refreshes back to back, nothing else on this event loop. Rotated: the server child changes every
  * value right after serving each list request, so no IPC or server work sits between the refreshes.
  */
-async function refreshWindow(server: Child, secrets: InfisicalConfigService, count: number, rotate: boolean) {
+async function refreshWindow(server: IpcChild, secrets: InfisicalConfigService, count: number, rotate: boolean) {
   const outcomes: RefreshOutcome[] = [];
   if (rotate) await server.call({ type: 'autoRotate', on: true });
   try {
@@ -188,7 +123,7 @@ async function refreshWindow(server: Child, secrets: InfisicalConfigService, cou
   }
 }
 
-async function loopDelay(size: number, server: Child, secrets: InfisicalConfigService): Promise<void> {
+async function loopDelay(size: number, server: IpcChild, secrets: InfisicalConfigService): Promise<void> {
   const count = size >= LARGE ? 15 : 40;
   await refreshWindow(server, secrets, 3, true); // warm-up
   await refreshWindow(server, secrets, 3, false);
@@ -209,7 +144,7 @@ async function loopDelay(size: number, server: Child, secrets: InfisicalConfigSe
 
 // ---------------------------------------------------------------- 2. HTTP latency under load, with and without refreshes
 
-async function loadScenario(load: Child, server: Child, secrets: InfisicalConfigService, pingUrl: string, withRefresh: boolean, durationMs: number) {
+async function loadScenario(load: IpcChild, server: IpcChild, secrets: InfisicalConfigService, pingUrl: string, withRefresh: boolean, durationMs: number) {
   const outcomes: RefreshOutcome[] = [];
   let stopped = false;
   let tick: Promise<void> = Promise.resolve();
@@ -235,8 +170,8 @@ async function loadScenario(load: Child, server: Child, secrets: InfisicalConfig
   return { latencies: result.latencies as number[], errors: Number(result.errors), outcomes };
 }
 
-async function httpUnderLoad(server: Child, secrets: InfisicalConfigService, pingUrl: string): Promise<void> {
-  const { child: load } = await Child.start('./refresh-load.child.js');
+async function httpUnderLoad(server: IpcChild, secrets: InfisicalConfigService, pingUrl: string): Promise<void> {
+  const { child: load } = await IpcChild.start(benchFile('./refresh-load.child.js'));
   try {
     await loadScenario(load, server, secrets, pingUrl, true, 1_000); // warm-up of both paths
     const plain: number[] = [];
@@ -277,20 +212,6 @@ async function httpUnderLoad(server: Child, secrets: InfisicalConfigService, pin
 }
 
 // ---------------------------------------------------------------- 3. cost of one 10,000-secret refresh vs JSON.parse
-
-async function rawListBody(url: string): Promise<string> {
-  const login = await fetch(`${url}/api/v1/auth/universal-auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
-    signal: AbortSignal.timeout(10_000),
-  });
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const query = `workspaceId=${PROJECT}&environment=${ENVIRONMENT}&secretPath=/&include_imports=true&recursive=false&expandSecretReferences=true&viewSecretValue=true`;
-  const list = await fetch(`${url}/api/v3/secrets/raw?${query}`, { headers: { authorization: `Bearer ${accessToken}` }, signal: AbortSignal.timeout(10_000) });
-  if (!list.ok) throw new Error(`list secrets answered HTTP ${list.status}`);
-  return list.text();
-}
 
 interface Cost {
   ms: number;
@@ -339,7 +260,7 @@ function medianOf(costs: Cost[], field: keyof Cost): number {
   return values.length ? median(values) : NaN;
 }
 
-async function refreshCost(url: string, server: Child, secrets: InfisicalConfigService): Promise<void> {
+async function refreshCost(url: string, server: IpcChild, secrets: InfisicalConfigService): Promise<void> {
   const body = await rawListBody(url);
   const parsed = JSON.parse(body) as { secrets?: unknown[] };
   if (parsed.secrets?.length !== LARGE) notes.push(`WARNING raw list returned ${parsed.secrets?.length} secrets, expected ${LARGE}`);
@@ -389,7 +310,7 @@ async function refreshCost(url: string, server: Child, secrets: InfisicalConfigS
 
 // ---------------------------------------------------------------- main
 
-async function withSize(size: number, work: (server: Child, url: string, app: Awaited<ReturnType<typeof startApp>>) => Promise<void>): Promise<void> {
+async function withSize(size: number, work: (server: IpcChild, url: string, app: Awaited<ReturnType<typeof startApp>>) => Promise<void>): Promise<void> {
   const { server, url } = await startServer(size);
   try {
     const app = await startApp(url);
@@ -424,7 +345,7 @@ async function main(): Promise<void> {
 
 const watchdog = setTimeout(() => {
   console.error(`refresh bench: still running after ${WATCHDOG_MS / 1000} s, giving up`);
-  for (const child of children) child.kill();
+  killAllChildren();
   process.exit(1);
 }, WATCHDOG_MS);
 watchdog.unref();
@@ -437,6 +358,6 @@ main()
   })
   .catch((error) => {
     console.error('refresh bench failed:', error instanceof Error ? error.message : error);
-    for (const child of children) child.kill();
+    killAllChildren();
     process.exit(1);
   });
