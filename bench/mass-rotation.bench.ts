@@ -91,7 +91,7 @@ function counts(size: number): Pick<Scenario, 'rotated' | 'unchanged' | 'converg
 }
 
 function plan(args: Args, serverScript: string): Scenario[] {
-  const base = { getCalls: false, rssRotations: 0, slowMs: SLOW_MS, serverScript };
+  const base = { getCalls: false, rssRotations: 0, slowMs: SLOW_MS, serverScript, workDir: '' };
   const scenarios: Scenario[] = [];
   for (const size of args.sizes) {
     for (const dotenv of [false, true]) {
@@ -126,9 +126,11 @@ async function runScenario(variant: Variant, scenario: Scenario, timeoutMs: numb
     else if (event.type === 'partial') partial = event.result;
   };
   const started = performance.now();
+  // Made and removed here: a child stopped at the timeout cannot clean up after itself.
+  const workDir = mkdtempSync(join(tmpdir(), 'mass-rotation-'));
   const { child } = await IpcChild.start(variant.childFile, { execArgv: ['--expose-gc', ...execArgv], onEvent });
   try {
-    const reply = await child.call({ type: 'run', scenario }, timeoutMs);
+    const reply = await child.call({ type: 'run', scenario: { ...scenario, workDir } }, timeoutMs);
     await child.exited;
     return reply.result as ScenarioResult;
   } catch (error) {
@@ -139,6 +141,7 @@ async function runScenario(variant: Variant, scenario: Scenario, timeoutMs: numb
     if (!timedOut) partial.problems.push(error instanceof Error ? error.message : String(error));
     return { ...partial, stopped };
   } finally {
+    rmSync(workDir, { recursive: true, force: true });
     process.stderr.write(`  ${variant.name.padEnd(6)} ${label(scenario).padEnd(32)} ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
   }
 }
@@ -152,7 +155,7 @@ async function profile(variant: Variant, processEnv: Scenario['processEnv'], tim
   try {
     const scenario: Scenario = {
       kind: 'profile', size: 10_000, processEnv, dotenv: false, rotated: 0, unchanged: 0, converge: 0,
-      floorRuns: 0, getCalls: false, rssRotations: 0, slowMs: SLOW_MS, serverScript: variant.serverFile,
+      floorRuns: 0, getCalls: false, rssRotations: 0, slowMs: SLOW_MS, serverScript: variant.serverFile, workDir: '',
     };
     const result = await runScenario(variant, scenario, timeoutMs, ['--cpu-prof', '--cpu-prof-dir', dir, '--cpu-prof-interval', '100']);
     const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));

@@ -11,7 +11,7 @@ import { ConfigService } from '@nestjs/config';
 import { NestFactory } from '@nestjs/core';
 import { InfisicalConfigModule, InfisicalConfigService } from 'nestjs-infisical-config';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -360,7 +360,7 @@ function blockFigures(window: BlockWindow): Omit<RefreshSample, 'status' | 'wall
 
 /** The working directory of the app: `.env` (same keys as Infisical, other values) when the scenario has one. */
 function prepareDirectory(scenario: Scenario): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mass-rotation-'));
+  const dir = scenario.workDir;
   if (scenario.dotenv) {
     const lines: string[] = [];
     for (let i = 1; i <= scenario.size; i++) lines.push(`${keyName(i)}=dotenv-value-${i}`);
@@ -375,7 +375,6 @@ process.on('message', (message: { type: string; id: number; scenario: Scenario }
   const dir = prepareDirectory(message.scenario);
   const finish = (code: number, result: ScenarioResult) => {
     process.chdir(tmpdir());
-    rmSync(dir, { recursive: true, force: true });
     process.send!({ id: message.id, result }, () => process.exit(code));
   };
   new ScenarioRun(message.scenario, dir).run().then(

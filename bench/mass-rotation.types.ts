@@ -29,6 +29,8 @@ export interface Scenario {
   rssRotations: number;
   /** A cold rotated refresh slower than this is the only rotated one measured (the code under test is slow). */
   slowMs: number;
+  /** Empty directory for the app's working directory (its .env, the file cache); the bench removes it. */
+  workDir: string;
   /** Absolute path of refresh-server.child.js (the local Infisical server, a child of the app child). */
   serverScript: string;
 }
