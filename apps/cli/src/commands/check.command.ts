@@ -1,0 +1,140 @@
+import type { Command } from 'commander';
+import { InfisicalLoadError } from '../../../../libs/infisical-config/src/errors/infisical-load.error.js';
+import { DEFAULTS } from '../../../../libs/infisical-config/src/infisical-config.constants.js';
+import type { ResolvedInfisicalOptions } from '../../../../libs/infisical-config/src/options/resolved-options.interface.js';
+import { InfisicalHttpClient, isObject } from '../../../../libs/infisical-config/src/source/infisical-http.client.js';
+import { toLoadError } from '../../../../libs/infisical-config/src/source/infisical-failure.util.js';
+import { InfisicalSource } from '../../../../libs/infisical-config/src/source/infisical.source.js';
+import { resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
+import { EXIT } from '../exit-codes.js';
+
+type Status = 'ok' | 'warn' | 'fail' | 'info';
+
+/** One line of the report: never a value, only names, counts and remedies. */
+export interface CheckItem {
+  readonly check: string;
+  readonly status: Status;
+  readonly detail: string;
+  readonly remedy?: string;
+}
+
+interface CheckFlags extends ConnectionFlags {
+  json?: boolean;
+}
+
+const TLS_REMEDY =
+  'For a private CA, start the CLI (and the app) with NODE_EXTRA_CA_CERTS=/path/ca.pem, or pass --ca-cert /path/ca.pem (the module option caCertificates); never turn off TLS verification.';
+
+const duration = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`);
+
+/** Runs every check in order; a failure of the site or the login stops the rest (they would fail the same way). */
+export async function runChecks(options: ResolvedInfisicalOptions): Promise<{ items: CheckItem[]; exitCode: number }> {
+  const items: CheckItem[] = [];
+  const fail = (check: string, error: unknown): { items: CheckItem[]; exitCode: number } => {
+    const loadError = error instanceof InfisicalLoadError ? error : toLoadError('startup', error, options);
+    items.push({ check, status: 'fail', detail: loadError.reason, remedy: loadError.remedy });
+    return { items, exitCode: EXIT.infisical };
+  };
+
+  // 1. The site answers, and it is Infisical.
+  const shutdown = new AbortController();
+  const http = new InfisicalHttpClient({ siteUrl: options.siteUrl, requestTimeoutMs: DEFAULTS.requestTimeoutMs, shutdown: shutdown.signal, extraCaCertificates: options.caCertificates });
+  try {
+    const reply = await http.request({ method: 'GET', path: '/api/status', expecting: 'the Infisical status reply' });
+    const body = reply.notModified ? undefined : reply.body;
+    if (!isObject(body) || typeof body.date !== 'string' || !('message' in body)) {
+      items.push({ check: 'site', status: 'fail', detail: `${options.siteUrl}/api/status does not answer like Infisical`, remedy: 'Check INFISICAL_SITE_URL / --site-url: the base URL of your Infisical, without /api.' });
+      return { items, exitCode: EXIT.infisical };
+    }
+    items.push({ check: 'site', status: 'ok', detail: `${options.siteUrl} is Infisical (GET /api/status)` });
+  } catch (error) {
+    return fail('site', error);
+  } finally {
+    shutdown.abort();
+  }
+
+  // 2. TLS: how a private CA is trusted.
+  if (options.siteUrl.startsWith('https:')) {
+    const extra = [process.env.NODE_EXTRA_CA_CERTS ? 'NODE_EXTRA_CA_CERTS' : '', options.caCertificates.length > 0 ? '--ca-cert' : ''].filter(Boolean);
+    items.push({ check: 'tls', status: 'ok', detail: extra.length > 0 ? `certificate verified with Node's roots and ${extra.join(' and ')}` : "certificate verified with Node's roots" });
+  } else if (/^http:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:|\/|$)/.test(options.siteUrl)) {
+    items.push({ check: 'tls', status: 'info', detail: 'plain http on this machine (loopback)' });
+  } else {
+    items.push({ check: 'tls', status: 'warn', detail: 'plain http: credentials and values travel unencrypted', remedy: 'Use https:// outside a local machine. ' + TLS_REMEDY });
+  }
+
+  // 3. Login, and the token settings.
+  const source = new InfisicalSource(options);
+  try {
+    let token;
+    try {
+      token = await source.login();
+    } catch (error) {
+      return fail('login', error);
+    }
+    items.push({ check: 'login', status: 'ok', detail: `logged in with ${options.auth.method}` });
+    if (!Number.isFinite(token.expiresAt)) {
+      items.push({ check: 'token', status: 'info', detail: 'access token given as is: its expiry is unknown, it is never renewed' });
+    } else {
+      const ttl = token.expiresAt - token.issuedAt;
+      const maxTtl = token.maxExpiresAt - token.issuedAt;
+      if (maxTtl <= ttl) {
+        items.push({
+          check: 'token',
+          status: 'warn',
+          detail: `access token TTL (${duration(ttl)}) equals its max TTL: every renewal fails, the module logs in again each time`,
+          remedy: "Set the identity's Access Token Max TTL above its Access Token TTL (e.g. TTL 1h, max TTL 30d) in Infisical.",
+        });
+      } else {
+        items.push({ check: 'token', status: 'ok', detail: `TTL ${duration(ttl)}, max TTL ${duration(maxTtl)}: renewed before expiry` });
+      }
+    }
+
+    // 4. Every scope: access, how many secrets.
+    let exitCode: number = EXIT.ok;
+    for (const scope of options.scopes) {
+      const name = `scope ${scope.environment}:${scope.secretPath}${scope.recursive ? ' (recursive)' : ''}`;
+      try {
+        const { secrets } = await source.fetchScope(scope);
+        const keys = new Set(secrets.map((secret) => secret.key));
+        if (keys.size === 0) {
+          items.push({ check: name, status: 'warn', detail: 'readable but empty: no secret to load', remedy: 'Check the environment slug and the folder path (--env, --path, --recursive).' });
+        } else {
+          items.push({ check: name, status: 'ok', detail: `readable, ${keys.size} secret${keys.size === 1 ? '' : 's'}` });
+        }
+      } catch (error) {
+        const loadError = error instanceof InfisicalLoadError ? error : toLoadError('list secrets', error, options);
+        items.push({ check: name, status: 'fail', detail: loadError.reason, remedy: loadError.remedy });
+        exitCode = EXIT.infisical;
+      }
+    }
+    if (exitCode === EXIT.ok && items.some((item) => item.status === 'warn' || item.status === 'fail')) exitCode = EXIT.findings;
+    return { items, exitCode };
+  } finally {
+    source.close();
+  }
+}
+
+const MARKS: Record<Status, string> = { ok: 'ok  ', warn: 'WARN', fail: 'FAIL', info: 'info' };
+
+export function registerCheck(program: Command, withConnection: (command: Command) => Command): void {
+  withConnection(
+    program
+      .command('check')
+      .description('Checks that Infisical is reachable and is Infisical, the TLS setup, the login, the token settings and every scope (access, secret count). Prints no value.')
+      .option('--json', 'print the report as JSON'),
+  ).action(async (flags: CheckFlags) => {
+    const options = resolveCliOptions(flags);
+    const { items, exitCode } = await runChecks(options);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify({ ok: exitCode === EXIT.ok, exitCode, checks: items }, null, 2)}\n`);
+    } else {
+      for (const item of items) {
+        process.stdout.write(`${MARKS[item.status]}  ${item.check}: ${item.detail}\n`);
+        if (item.remedy) process.stdout.write(`      remedy: ${item.remedy}\n`);
+      }
+      process.stdout.write(exitCode === EXIT.ok ? 'All checks passed.\n' : `Problems found (exit ${exitCode}).\n`);
+    }
+    process.exitCode = exitCode;
+  });
+}

@@ -1,0 +1,90 @@
+/**
+ * The `infisical-config` CLI, built as the package ships it (dist/apps/cli/src/main.js), run as a child
+ * process against the local server. Every stdout/stderr goes through the leak guard (test/support/cli.runner.ts):
+ * only export's own target may hold a value.
+ */
+import { LocalInfisicalServer } from 'nestjs-infisical-config/testing';
+import { findCanaries } from './support/leak-scanner.js';
+import { buildCli, cliEnv, runCli } from './support/cli.runner.js';
+import { cliSeed } from './support/cli.seed.js';
+import { CLIENT_ID, CLIENT_SECRET, OUTSIDER_ID, OUTSIDER_SECRET, PROJECT_ID } from './support/seed.js';
+
+let server: LocalInfisicalServer;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  await buildCli();
+  server = await LocalInfisicalServer.start({ seed: cliSeed() });
+  env = cliEnv({
+    INFISICAL_SITE_URL: server.url,
+    INFISICAL_PROJECT_ID: PROJECT_ID,
+    INFISICAL_ENVIRONMENT: 'dev',
+    INFISICAL_CLIENT_ID: CLIENT_ID,
+    INFISICAL_CLIENT_SECRET: CLIENT_SECRET,
+  });
+}, 120_000);
+
+afterAll(async () => {
+  await server?.close();
+});
+
+const clean = (text: string) => expect(findCanaries(text)).toEqual([]);
+
+describe('infisical-config check', () => {
+  it('passes when the site, the login, the token settings and every scope are fine', async () => {
+    const result = await runCli(['check', '--env', 'workspace', '--env', 'dev'], { env });
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('is Infisical (GET /api/status)');
+    expect(result.stdout).toContain('logged in with universal-auth');
+    expect(result.stdout).toMatch(/TTL 1h, max TTL 30d/);
+    expect(result.stdout).toMatch(/scope dev:\/: readable, \d+ secrets/);
+    expect(result.stdout).toContain('All checks passed.');
+    expect(result.code).toBe(0);
+    clean(result.stdout);
+  });
+
+  it('reports an empty scope as a problem (exit 1), in JSON when asked', async () => {
+    const result = await runCli(['check', '--env', 'empty', '--json'], { env });
+    const report = JSON.parse(result.stdout) as { ok: boolean; exitCode: number; checks: { check: string; status: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.checks).toContainEqual(expect.objectContaining({ check: 'scope empty:/', status: 'warn' }));
+    expect(result.code).toBe(1);
+  });
+
+  it('exits 3 with the remedy when the client secret is wrong, and never prints it', async () => {
+    const wrong = `${CLIENT_SECRET}-wrong`;
+    const result = await runCli(['check'], { env: { ...env, INFISICAL_CLIENT_SECRET: wrong } });
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('FAIL  login: HTTP 401');
+    expect(result.stdout).toMatch(/remedy: Check the client secret of the machine identity \(INFISICAL_CLIENT_SECRET\)/);
+    expect(result.stdout + result.stderr).not.toContain(wrong);
+    clean(result.stdout + result.stderr);
+  });
+
+  it('warns when the token TTL equals its max TTL, and exits 3 when a scope is refused', async () => {
+    const result = await runCli(['check'], { env: { ...env, INFISICAL_CLIENT_ID: OUTSIDER_ID, INFISICAL_CLIENT_SECRET: OUTSIDER_SECRET } });
+    expect(result.stdout).toMatch(/WARN  token: access token TTL \(\w+\) equals its max TTL: every renewal fails/);
+    expect(result.stdout).toMatch(/FAIL  scope dev:\/: HTTP 403/);
+    expect(result.code).toBe(3);
+    clean(result.stdout + result.stderr);
+  });
+
+  it('exits 3 when nothing answers, and 2 on a configuration error', async () => {
+    const unreachable = await runCli(['check', '--site-url', 'http://127.0.0.1:1'], { env });
+    expect(unreachable.code).toBe(3);
+    expect(unreachable.stdout).toContain('ECONNREFUSED');
+    const missing = await runCli(['check'], { env: { ...env, INFISICAL_PROJECT_ID: undefined } });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('INFISICAL_PROJECT_ID is not set');
+    const usage = await runCli(['check', '--no-such-flag'], { env });
+    expect(usage.code).toBe(2);
+  });
+
+  it('prints help with the exit codes on every command', async () => {
+    for (const args of [['--help'], ['check', '--help']]) {
+      const result = await runCli(args, { env });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Exit codes:');
+    }
+  });
+});
