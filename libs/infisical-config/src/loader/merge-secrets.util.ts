@@ -58,6 +58,7 @@ export function mergeScopes(
       values[key] = secret.value;
     }
   }
-  const oversized = Object.keys(values).filter((key) => Buffer.byteLength(values[key], 'utf8') > maxValueBytes);
+  // A UTF-16 length at most a third of the limit cannot be over it in UTF-8: most values skip the count.
+  const oversized = Object.keys(values).filter((key) => values[key].length * 3 > maxValueBytes && Buffer.byteLength(values[key], 'utf8') > maxValueBytes);
   return { values, skipped: [...skipped.values()], overridden: [...overridden], oversized };
 }

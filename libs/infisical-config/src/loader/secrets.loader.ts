@@ -7,6 +7,7 @@ import type { ResolvedInfisicalOptions } from '../options/resolved-options.inter
 import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
 import type { InfisicalSource } from '../source/infisical.source.js';
 import { mergeScopes, type MergedSecrets } from './merge-secrets.util.js';
+import { LARGE_LOAD, yieldToEventLoop } from './yield.util.js';
 
 /** What a refresh loads a new snapshot with: Infisical itself, or the fleet (which falls back to Infisical). */
 export interface SnapshotLoader {
@@ -37,9 +38,15 @@ export class SecretsLoader implements SnapshotLoader {
     const latencyMs = Math.round(performance.now() - started);
     if (this.lastBuilt && fetched.every(({ list }) => list.notModified)) return new SecretsSnapshot(this.lastBuilt, 'infisical', new Date(), latencyMs);
     if (requireSecrets) this.rejectEmptyScopes(fetched);
+    // Merging, building the snapshot and (in the refresh) diffing are each long for a large load: the
+    // event loop turns between them.
+    const large = fetched.reduce((count, scope) => count + scope.secrets.length, 0) > LARGE_LOAD;
+    if (large) await yieldToEventLoop();
     const merged = mergeScopes(fetched);
     this.reportMergeProblems(merged);
+    if (large) await yieldToEventLoop();
     this.lastBuilt = new SecretsSnapshot(merged.values, 'infisical', new Date(), latencyMs);
+    if (large) await yieldToEventLoop();
     return this.lastBuilt;
   }
 

@@ -7,6 +7,7 @@ import { PROCESS_ENV_WITHHELD, RECOVERED, REFRESH_CRASHED, REFRESH_REFUSED_PROBE
 import type { LoadEventsLogger } from '../logging/load-events.logger.js';
 import type { InfisicalMetrics } from '../metrics/infisical-metrics.js';
 import { withTimeout } from '../loader/with-timeout.util.js';
+import { LARGE_LOAD, yieldToEventLoop } from '../loader/yield.util.js';
 import type { SnapshotLoader } from '../loader/secrets.loader.js';
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import type { ConfigServiceWriter } from '../snapshot/config-service.writer.js';
@@ -132,6 +133,9 @@ export class RefreshCoordinator implements OnModuleDestroy {
     progress.stage = 'mass-deletion guard';
     const previous = this.store.snapshot;
     const diff = diffSnapshots(previous, next);
+    // A mass rotation is long to diff and to publish: the event loop turns between the steps.
+    const large = diff.added.length + diff.changed.length + diff.removed.length > LARGE_LOAD;
+    if (large) await yieldToEventLoop();
     // The guard protects live values from a bad answer; a fallback's extra keys are expected to go.
     const recovering = previous.source !== 'infisical';
     const { acceptMassDeletion, maxRemovedShare } = this.options.refresh;
@@ -165,6 +169,7 @@ export class RefreshCoordinator implements OnModuleDestroy {
 
     if (changed) {
       progress.stage = 'process.env';
+      if (large) await yieldToEventLoop();
       const withheld = this.sinks.env.withheld(diff.added);
       if (withheld.length > 0) this.log.warn(PROCESS_ENV_WITHHELD(withheld));
       await this.sinks.env.apply(next, diff);

@@ -58,6 +58,7 @@ export class RotationProbes implements OnModuleInit {
 
   /** Runs the probes `diff` touches, in parallel; the first refusal (in declaration order), or undefined. */
   async check(next: SecretsSnapshot, diff: SecretsDiff): Promise<ProbeRefusal | undefined> {
+    if (this.probes.length === 0) return undefined;
     const touched = new Set([...diff.added, ...diff.changed, ...diff.removed]);
     const due = this.probes.filter((probe) => probe.keys.some((key) => touched.has(key)));
     const results = await Promise.all(due.map((probe) => this.runOne(probe, next)));

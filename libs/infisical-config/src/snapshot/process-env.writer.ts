@@ -1,5 +1,6 @@
 import type { OnModuleDestroy } from '@nestjs/common';
 import type { ProcessEnvMode } from '../infisical-config.options.js';
+import { yieldToEventLoop } from '../loader/yield.util.js';
 import type { SecretsDiff } from './snapshot-diff.js';
 import type { SecretsSnapshot } from './secrets-snapshot.js';
 
@@ -18,7 +19,6 @@ export const controlsProcess = (key: string) => PROCESS_CONTROL.test(key);
 const SLICE_BUDGET_MS = 8;
 const WRITES_PER_CLOCK_CHECK = 32;
 
-const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * The only writer of `process.env`, as `processEnv` says:
@@ -56,17 +56,18 @@ export class ProcessEnvWriter implements OnModuleDestroy {
    */
   async apply(next: SecretsSnapshot, diff: SecretsDiff): Promise<void> {
     if (this.mode === 'skip') return;
-    const writes: Array<() => void> = [];
-    for (const key of diff.added) writes.push(() => this.set(key, next.get(key) as string));
-    for (const key of diff.changed) writes.push(() => this.set(key, next.get(key) as string));
-    for (const key of diff.removed) writes.push(() => this.unset(key));
+    let written = 0;
     let sliceStart = performance.now();
-    for (let index = 0; index < writes.length; index += 1) {
-      if (this.closed) return;
-      writes[index]();
-      if (index % WRITES_PER_CLOCK_CHECK === WRITES_PER_CLOCK_CHECK - 1 && performance.now() - sliceStart > SLICE_BUDGET_MS) {
-        await yieldToLoop();
-        sliceStart = performance.now();
+    for (const [keys, removal] of [[diff.added, false], [diff.changed, false], [diff.removed, true]] as const) {
+      for (const key of keys) {
+        if (this.closed) return;
+        if (removal) this.unset(key);
+        else this.set(key, next.get(key) as string);
+        written += 1;
+        if (written % WRITES_PER_CLOCK_CHECK === 0 && performance.now() - sliceStart > SLICE_BUDGET_MS) {
+          await yieldToEventLoop();
+          sliceStart = performance.now();
+        }
       }
     }
   }

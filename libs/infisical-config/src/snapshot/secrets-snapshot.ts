@@ -30,10 +30,16 @@ export class SecretsSnapshot {
       this.lookup = values.lookup;
     } else {
       const copy: Record<string, string> = Object.create(null);
-      for (const key of Object.keys(values)) copy[key] = values[key];
+      const lookup = new Map<string, string>();
+      const names = Object.keys(values);
+      for (const key of names) {
+        const value = values[key];
+        copy[key] = value;
+        lookup.set(key, value);
+      }
       this.values = Object.freeze(copy);
-      this.keys = Object.freeze(Object.keys(copy).sort());
-      this.lookup = new Map(Object.entries(copy));
+      this.keys = Object.freeze(names.sort());
+      this.lookup = lookup;
     }
     Object.freeze(this);
   }

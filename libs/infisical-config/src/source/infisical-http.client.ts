@@ -3,6 +3,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
 import { InfisicalHttpError } from './infisical-http.error.js';
+import { LARGE_LOAD, yieldToEventLoop } from '../loader/yield.util.js';
 
 /** One call to Infisical. */
 export interface InfisicalRequest {
@@ -77,6 +78,8 @@ export class InfisicalHttpClient {
 
     const reply = await this.sendOnce(url, request.method, headers, body, request.signal);
     if (reply.status === 304 && request.ifNoneMatch) return { notModified: true };
+    // Decoding and parsing a large list are two long steps: the event loop turns between them.
+    if (reply.text.length > LARGE_LOAD * 100) await yieldToEventLoop();
     const parsed = parseJson(reply.text);
     if (reply.status < 200 || reply.status >= 300) throw errorReply(reply, parsed);
     if (parsed === undefined) throw new InfisicalHttpError(reply.status, `the reply is not ${request.expecting} (${describeBody(reply.text, parsed)})`, { notInfisical: true });
@@ -110,14 +113,17 @@ export class InfisicalHttpClient {
         reject(error);
       };
       const outgoing = send(url, { method, headers, agent: this.agent, signal }, (incoming: IncomingMessage) => {
-        const chunks: Buffer[] = [];
-        incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+        // Decoded chunk by chunk as it arrives (a multi-byte character split between chunks is kept whole),
+        // not in one long step at the end.
+        incoming.setEncoding('utf8');
+        const chunks: string[] = [];
+        incoming.on('data', (chunk: string) => chunks.push(chunk));
         incoming.on('error', fail);
         incoming.on('end', () =>
           resolve({
             status: incoming.statusCode ?? 0,
             statusText: incoming.statusMessage ?? '',
-            text: Buffer.concat(chunks).toString('utf8'),
+            text: chunks.join(''),
             etag: headerOf(incoming, 'etag'),
             retryAfter: headerOf(incoming, 'retry-after'),
           }),

@@ -7,6 +7,7 @@ import { InfisicalHttpClient } from './infisical-http.client.js';
 import { InfisicalHttpError } from './infisical-http.error.js';
 import { notInfisicalReplyError, toLoadError } from './infisical-failure.util.js';
 import { LoginThrottle } from './login-throttle.js';
+import { yieldToEventLoop } from '../loader/yield.util.js';
 import { IdentityAuthClient } from './identity-auth.client.js';
 import { loginRequestFor } from './identity-login.js';
 
@@ -211,6 +212,7 @@ export class InfisicalSource implements OnModuleDestroy {
       },
     });
     if (reply.notModified) return { secrets: (last as { secrets: readonly FetchedSecret[] }).secrets, notModified: true };
+    await yieldToEventLoop(); // after the parse, before reading the secrets out of it
     const secrets = this.parseReply(reply.body, scope.secretPath);
     // A server that sends no ETag gets a full request every time.
     if (reply.etag) this.lastLists.set(scope, { etag: reply.etag, secrets });
