@@ -4,15 +4,21 @@
  * only export's own target may hold a value.
  */
 import { LocalInfisicalServer } from 'nestjs-infisical-config/testing';
+import { parse } from 'dotenv';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { findCanaries } from './support/leak-scanner.js';
 import { buildCli, cliEnv, runCli } from './support/cli.runner.js';
-import { cliSeed } from './support/cli.seed.js';
-import { CLIENT_ID, CLIENT_SECRET, OUTSIDER_ID, OUTSIDER_SECRET, PROJECT_ID } from './support/seed.js';
+import { cliSeed, VITE_API_URL, VITE_PUBLIC_KEY } from './support/cli.seed.js';
+import { CLIENT_ID, CLIENT_SECRET, DB_PASSWORD, OUTSIDER_ID, OUTSIDER_SECRET, PROJECT_ID } from './support/seed.js';
 
 let server: LocalInfisicalServer;
 let env: NodeJS.ProcessEnv;
+let scratch: string;
 
 beforeAll(async () => {
+  scratch = mkdtempSync(join(tmpdir(), 'infisical-cli-'));
   await buildCli();
   server = await LocalInfisicalServer.start({ seed: cliSeed() });
   env = cliEnv({
@@ -26,6 +32,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.close();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 const clean = (text: string) => expect(findCanaries(text)).toEqual([]);
@@ -86,5 +93,51 @@ describe('infisical-config check', () => {
       expect(result.code).toBe(0);
       expect(result.stdout).toContain('Exit codes:');
     }
+  });
+});
+
+describe('infisical-config export', () => {
+  it('writes the VITE_* values to a 0600 file for a Vite build, and prints none', async () => {
+    const out = join(scratch, 'admin', '.env.production.local');
+    const result = await runCli(['export', '--only', 'VITE_*', '--out', out], { env });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('wrote 2 keys to');
+    clean(result.stdout + result.stderr);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(parse(readFileSync(out, 'utf8'))).toEqual({ VITE_API_URL, VITE_PUBLIC_KEY });
+  });
+
+  it('emits json and shell to stdout only with --stdout, merged as the module does, without INFISICAL_* or the client secret', async () => {
+    const json = await runCli(['export', '--format', 'json', '--stdout', '--env', 'workspace', '--env', 'dev'], { env: { ...env, INFISICAL_CACHE_KEY: undefined }, leakAllowed: true });
+    expect(json.code).toBe(0);
+    const values = JSON.parse(json.stdout) as Record<string, string>;
+    expect(values).toMatchObject({ DB_PASSWORD, DB_HOST: 'dev-db', LOG_LEVEL: 'info', VITE_API_URL });
+    expect(values.DB_URL).toBe(`postgres://app:${DB_PASSWORD}@dev-db/app`);
+    expect(Object.keys(values).filter((key) => key.startsWith('INFISICAL_'))).toEqual([]);
+    expect(json.stdout).not.toContain(CLIENT_SECRET);
+
+    const shell = await runCli(['export', '--format', 'shell', '--stdout', '--only', 'DB_*'], { env, leakAllowed: true });
+    expect(shell.code).toBe(0);
+    expect(shell.stdout).toContain(`export DB_PASSWORD='${DB_PASSWORD}'`);
+    expect(shell.stdout).not.toContain('VITE_');
+    clean(shell.stderr);
+  });
+
+  it('never exports a secret named INFISICAL_* stored in Infisical', async () => {
+    server.setSecret(PROJECT_ID, 'server', '/', 'INFISICAL_CLIENT_SECRET', CLIENT_SECRET);
+    try {
+      const result = await runCli(['export', '--format', 'json', '--stdout', '--env', 'server'], { env, leakAllowed: true });
+      expect(JSON.parse(result.stdout)).not.toHaveProperty('INFISICAL_CLIENT_SECRET');
+      expect(result.stdout).not.toContain(CLIENT_SECRET);
+    } finally {
+      server.deleteSecret(PROJECT_ID, 'server', '/', 'INFISICAL_CLIENT_SECRET');
+    }
+  });
+
+  it('needs --out or --stdout (exit 2), and exits 1 when no key matches', async () => {
+    expect((await runCli(['export'], { env })).code).toBe(2);
+    const none = await runCli(['export', '--only', 'NOTHING_*', '--stdout'], { env });
+    expect(none.code).toBe(1);
+    expect(none.stdout).toBe('');
   });
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.command.js';
+import { registerExport } from './commands/export.command.js';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
   registerCheck(program, withConnection);
+  registerExport(program, withConnection);
   return program;
 }
 
