@@ -5,11 +5,11 @@
  */
 import { LocalInfisicalServer } from 'nestjs-infisical-config/testing';
 import { parse } from 'dotenv';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findCanaries } from './support/leak-scanner.js';
-import { buildCli, cliEnv, runCli } from './support/cli.runner.js';
+import { buildCli, cliEnv, runCli, startCli } from './support/cli.runner.js';
 import { cliSeed, VITE_API_URL, VITE_PUBLIC_KEY } from './support/cli.seed.js';
 import { CLIENT_ID, CLIENT_SECRET, DB_PASSWORD, OUTSIDER_ID, OUTSIDER_SECRET, PROJECT_ID } from './support/seed.js';
 
@@ -139,5 +139,60 @@ describe('infisical-config export', () => {
     const none = await runCli(['export', '--only', 'NOTHING_*', '--stdout'], { env });
     expect(none.code).toBe(1);
     expect(none.stdout).toBe('');
+  });
+});
+
+describe('infisical-config run', () => {
+  /** A child that writes its environment to a file (not to the output), says ready, and exits 42 on SIGTERM. */
+  const childScript = () => {
+    const script = join(scratch, 'child.mjs');
+    writeFileSync(
+      script,
+      [
+        "import { writeFileSync } from 'node:fs';",
+        'writeFileSync(process.argv[2], JSON.stringify(process.env));',
+        "process.on('SIGTERM', () => process.exit(42));",
+        "process.stdout.write('ready\\n');",
+        'setInterval(() => {}, 1000);',
+      ].join('\n'),
+    );
+    return script;
+  };
+
+  it('starts the command with the secrets, without the client secret, forwards SIGTERM and exits with its code', async () => {
+    const envFile = join(scratch, 'child-env.json');
+    const { child, done } = startCli(['run', '--', process.execPath, childScript(), envFile], { env: { ...env, DB_HOST: 'from-shell' } });
+    await new Promise<void>((resolveReady) => child.stdout?.on('data', (chunk: string) => chunk.includes('ready') && resolveReady()));
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(42);
+    const childEnv = JSON.parse(readFileSync(envFile, 'utf8')) as Record<string, string>;
+    expect(childEnv.DB_PASSWORD).toBe(DB_PASSWORD);
+    expect(childEnv.VITE_API_URL).toBe(VITE_API_URL);
+    expect(childEnv.DB_HOST).toBe('dev-db'); // override: Infisical wins
+    expect(childEnv).not.toHaveProperty('INFISICAL_CLIENT_SECRET');
+    expect(Object.values(childEnv)).not.toContain(CLIENT_SECRET);
+    clean(result.stdout + result.stderr);
+  });
+
+  it('keeps variables already set with --process-env preserve, passes credentials only when asked', async () => {
+    const envFile = join(scratch, 'child-env-preserve.json');
+    const script = join(scratch, 'dump.mjs');
+    writeFileSync(script, "import { writeFileSync } from 'node:fs'; writeFileSync(process.argv[2], JSON.stringify(process.env));");
+    const result = await runCli(['run', '--process-env', 'preserve', '--pass-credentials', '--', process.execPath, script, envFile], { env: { ...env, DB_HOST: 'from-shell' } });
+    expect(result.code).toBe(0);
+    const childEnv = JSON.parse(readFileSync(envFile, 'utf8')) as Record<string, string>;
+    expect(childEnv.DB_HOST).toBe('from-shell');
+    expect(childEnv.DB_PASSWORD).toBe(DB_PASSWORD);
+    expect(childEnv.INFISICAL_CLIENT_SECRET).toBe(CLIENT_SECRET);
+  });
+
+  it("exits with the child's code, 2 when it cannot start, 3 when Infisical refuses (the child never starts)", async () => {
+    expect((await runCli(['run', '--', process.execPath, '-e', 'process.exit(7)'], { env })).code).toBe(7);
+    expect((await runCli(['run', '--', 'no-such-command-here'], { env })).code).toBe(2);
+    const refused = await runCli(['run', '--', process.execPath, '-e', 'console.log("started")'], { env: { ...env, INFISICAL_CLIENT_SECRET: 'wrong-secret' } });
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).not.toContain('started');
+    expect(refused.stderr).toContain('INFISICAL_CLIENT_SECRET');
   });
 });

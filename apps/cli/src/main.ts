@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.command.js';
 import { registerExport } from './commands/export.command.js';
+import { registerRun } from './commands/run.command.js';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -28,10 +29,12 @@ export function buildProgram(): Command {
   const program = new Command('infisical-config')
     .description('Checks, exports and runs with the secrets of a self-hosted Infisical, as nestjs-infisical-config loads them. Never prints a value.')
     .exitOverride()
+    .enablePositionalOptions()
     .showHelpAfterError('(add --help for usage)')
     .addHelpText('after', EXIT_CODES_HELP);
   registerCheck(program, withConnection);
   registerExport(program, withConnection);
+  registerRun(program, withConnection);
   return program;
 }
 
