@@ -196,3 +196,50 @@ describe('infisical-config run', () => {
     expect(refused.stderr).toContain('INFISICAL_CLIENT_SECRET');
   });
 });
+
+describe('infisical-config diff', () => {
+  const dotenv = (name: string, text: string) => {
+    const path = join(scratch, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('counts a value Infisical would trim as the same, ignores the bootstrap variables, and keys only in Infisical as a difference', async () => {
+    const file = dotenv('same.env', `VITE_API_URL="${VITE_API_URL}  "\nVITE_PUBLIC_KEY=${VITE_PUBLIC_KEY}\nINFISICAL_CLIENT_ID=${CLIENT_ID}\n`);
+    const result = await runCli(['diff', '--file', file, '--only-kept-for-typo'], { env });
+    expect(result.code).toBe(2); // an unknown flag is a usage error
+    const ok = await runCli(['diff', '--file', file, '--env', 'dev', '--json'], { env });
+    const report = JSON.parse(ok.stdout) as Record<string, string[]>;
+    expect(report.same).toEqual(['VITE_API_URL', 'VITE_PUBLIC_KEY']);
+    expect(report.trimmed).toEqual(['VITE_API_URL']);
+    expect(report.ignored).toEqual(['INFISICAL_CLIENT_ID']);
+    expect(report.onlyInFile).toEqual([]);
+    // Infisical has more keys than the file: that is a difference too.
+    expect(report.onlyInInfisical).toEqual(expect.arrayContaining(['DB_PASSWORD', 'API_KEY']));
+    expect(ok.code).toBe(1);
+  });
+
+  it('names the keys only in the file, only in Infisical and differing, never their values; exit 1', async () => {
+    const file = dotenv('differs.env', `LOG_LEVEL=warn\nSERVER_ONLY=server-wrong-${'x'.repeat(8)}\nLOCAL_ONLY=yes\n`);
+    const result = await runCli(['diff', '--file', file, '--env', 'server'], { env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/only in file\s+LOCAL_ONLY/);
+    expect(result.stdout).toMatch(/differs\s+LOG_LEVEL/);
+    expect(result.stdout).toMatch(/differs\s+SERVER_ONLY/);
+    expect(result.stdout).toContain('1 only in file, 0 only in Infisical, 2 differ, 0 same');
+    expect(result.stdout).not.toContain('warn');
+    expect(result.stdout).not.toContain('server-wrong');
+    clean(result.stdout + result.stderr);
+  });
+
+  it('exits 0 when every key is the same, 2 for a missing file', async () => {
+    const file = dotenv('server.env', `LOG_LEVEL=debug\n`);
+    const same = await runCli(['diff', '--file', file, '--env', 'server'], { env });
+    expect(same.code).toBe(1); // SERVER_ONLY is only in Infisical
+    server.deleteSecret(PROJECT_ID, 'server', '/', 'SERVER_ONLY');
+    const ok = await runCli(['diff', '--file', file, '--env', 'server'], { env });
+    expect(ok.stdout).toContain('0 only in file, 0 only in Infisical, 0 differ, 1 same');
+    expect(ok.code).toBe(0);
+    expect((await runCli(['diff', '--file', join(scratch, 'missing.env')], { env })).code).toBe(2);
+  });
+});

@@ -17,6 +17,8 @@ export interface ConnectionFlags {
   path?: string;
   recursive?: boolean;
   caCert?: string[];
+  /** False: secret references (`${KEY}`) come back as written, not expanded. */
+  expand?: boolean;
 }
 
 /** Variables that carry a credential: never exported, never passed to a child unless asked. */
@@ -46,7 +48,7 @@ export function resolveCliOptions(flags: ConnectionFlags, env: NodeJS.ProcessEnv
       secretPath: flags.path ?? '/',
       recursive: flags.recursive ?? false,
     }));
-    return resolveInfisicalOptions({ ...base, scopes, caCertificates: flags.caCert ?? [], fileCache: undefined }, env);
+    return resolveInfisicalOptions({ ...base, scopes, caCertificates: flags.caCert ?? [], fileCache: undefined, expandSecretReferences: flags.expand ?? true }, env);
   } catch (error) {
     if (error instanceof InfisicalConfigOptionsError) throw new CliError(error.message, EXIT.usage);
     throw error;

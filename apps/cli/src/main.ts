@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCheck } from './commands/check.command.js';
 import { registerExport } from './commands/export.command.js';
 import { registerRun } from './commands/run.command.js';
+import { registerDiff } from './commands/diff.command.js';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerCheck(program, withConnection);
   registerExport(program, withConnection);
   registerRun(program, withConnection);
+  registerDiff(program, withConnection);
   return program;
 }
 
