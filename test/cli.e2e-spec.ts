@@ -4,8 +4,9 @@
  * only export's own target may hold a value.
  */
 import { LocalInfisicalServer } from 'nestjs-infisical-config/testing';
+import { execFileSync } from 'node:child_process';
 import { parse } from 'dotenv';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findCanaries } from './support/leak-scanner.js';
@@ -241,5 +242,46 @@ describe('infisical-config diff', () => {
     expect(ok.stdout).toContain('0 only in file, 0 only in Infisical, 0 differ, 1 same');
     expect(ok.code).toBe(0);
     expect((await runCli(['diff', '--file', join(scratch, 'missing.env')], { env })).code).toBe(2);
+  });
+});
+
+describe('infisical-config scan', () => {
+  it('finds a planted value in a tracked file by file, line and key, without printing it; exit 1', async () => {
+    const repo = join(scratch, 'repo');
+    mkdirSync(join(repo, 'src'), { recursive: true });
+    writeFileSync(join(repo, 'src', 'config.ts'), `export const host = 'dev-db';\nexport const key = '${VITE_PUBLIC_KEY}';\n`);
+    writeFileSync(join(repo, 'README.md'), 'nothing here\n');
+    writeFileSync(join(repo, 'untracked.txt'), `${DB_PASSWORD}\n`);
+    const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' } });
+    git('init', '-q');
+    git('add', 'src/config.ts', 'README.md');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'planted');
+
+    const result = await runCli(['scan', repo], { env });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('src/config.ts:2: VITE_PUBLIC_KEY');
+    expect(result.stdout).not.toContain('untracked.txt'); // not tracked by git
+    expect(result.stdout).not.toContain('config.ts:1'); // 'dev-db' is shorter than 8 characters
+    clean(result.stdout + result.stderr);
+
+    const json = await runCli(['scan', repo, '--json'], { env });
+    expect((JSON.parse(json.stdout) as { findings: unknown[] }).findings).toEqual([{ file: 'src/config.ts', line: 2, keys: ['VITE_PUBLIC_KEY'] }]);
+  });
+
+  it('exits 0 on a clean repository and 2 outside git', async () => {
+    const repo = join(scratch, 'clean-repo');
+    mkdirSync(repo);
+    writeFileSync(join(repo, 'a.txt'), 'nothing secret\n');
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    execFileSync('git', ['add', 'a.txt'], { cwd: repo });
+    const clean0 = await runCli(['scan', repo], { env });
+    expect(clean0.stdout).toContain('No Infisical value found in 1 tracked files.');
+    expect(clean0.code).toBe(0);
+    const outside = mkdtempSync(join(tmpdir(), 'infisical-cli-nogit-'));
+    try {
+      expect((await runCli(['scan', outside], { env })).code).toBe(2);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,7 @@ import { registerCheck } from './commands/check.command.js';
 import { registerExport } from './commands/export.command.js';
 import { registerRun } from './commands/run.command.js';
 import { registerDiff } from './commands/diff.command.js';
+import { registerScan } from './commands/scan.command.js';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerExport(program, withConnection);
   registerRun(program, withConnection);
   registerDiff(program, withConnection);
+  registerScan(program, withConnection);
   return program;
 }
 
