@@ -4,6 +4,7 @@
  * only export's own target may hold a value.
  */
 import { LocalInfisicalServer } from 'nestjs-infisical-config/testing';
+import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { parse } from 'dotenv';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 import { findCanaries } from './support/leak-scanner.js';
 import { buildCli, cliEnv, runCli, startCli } from './support/cli.runner.js';
 import { cliSeed, VITE_API_URL, VITE_PUBLIC_KEY } from './support/cli.seed.js';
-import { CLIENT_ID, CLIENT_SECRET, DB_PASSWORD, OUTSIDER_ID, OUTSIDER_SECRET, PROJECT_ID } from './support/seed.js';
+import { CANARY, CLIENT_ID, CLIENT_SECRET, DB_PASSWORD, OUTSIDER_ID, OUTSIDER_SECRET, PROJECT_ID } from './support/seed.js';
 
 let server: LocalInfisicalServer;
 let env: NodeJS.ProcessEnv;
@@ -283,5 +284,56 @@ describe('infisical-config scan', () => {
     } finally {
       rmSync(outside, { recursive: true, force: true });
     }
+  });
+});
+
+describe('infisical-config migrate and rollback', () => {
+  const targetValues = async () => {
+    const result = await runCli(['export', '--format', 'json', '--stdout', '--env', 'target'], { env, leakAllowed: true });
+    return JSON.parse(result.stdout) as Record<string, string>;
+  };
+
+  it('dry-runs by default, applies after an encrypted backup, is idempotent, and rolls back', async () => {
+    const file = join(scratch, 'migrate.env');
+    writeFileSync(file, `SAME_KEY="same-${CANARY}  "\nEXISTING_KEY=changed-${CANARY}\nNEW_KEY=new-${CANARY}\nINFISICAL_CLIENT_ID=${CLIENT_ID}\n`);
+    const args = ['migrate', '--file', file, '--env', 'target'];
+    const keyEnv = { ...env, INFISICAL_CACHE_KEY: randomBytes(32).toString('base64') };
+
+    const dryRun = await runCli(args, { env: keyEnv });
+    expect(dryRun.stdout).toContain('would create: NEW_KEY');
+    expect(dryRun.stdout).toContain('kept (differs; --overwrite replaces): EXISTING_KEY');
+    expect(dryRun.stdout).toContain('same: SAME_KEY'); // Infisical trims values on write
+    expect(dryRun.stdout).toContain('ignored (bootstrap variable): INFISICAL_CLIENT_ID');
+    expect(dryRun.code).toBe(1); // a differing key is kept
+    clean(dryRun.stdout + dryRun.stderr);
+    expect(await targetValues()).not.toHaveProperty('NEW_KEY');
+
+    const noKey = await runCli([...args, '--apply'], { env });
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('INFISICAL_CACHE_KEY is not set');
+    expect(await targetValues()).not.toHaveProperty('NEW_KEY');
+
+    const backup = join(scratch, 'migrate.backup');
+    const applied = await runCli([...args, '--apply', '--overwrite', '--backup', backup], { env: keyEnv });
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('created: NEW_KEY');
+    expect(applied.stdout).toContain('updated: EXISTING_KEY');
+    clean(applied.stdout + applied.stderr);
+    expect(statSync(backup).mode & 0o777).toBe(0o600);
+    clean(readFileSync(backup, 'utf8')); // encrypted
+    expect(await targetValues()).toEqual({ SAME_KEY: `same-${CANARY}`, EXISTING_KEY: `changed-${CANARY}`, NEW_KEY: `new-${CANARY}` });
+
+    const again = await runCli([...args, '--apply', '--overwrite', '--json'], { env });
+    expect(again.code).toBe(0); // nothing to write: no backup needed, no key needed
+    expect(JSON.parse(again.stdout)).toMatchObject({ create: [], update: [], same: ['EXISTING_KEY', 'NEW_KEY', 'SAME_KEY'], backup: null });
+
+    const wrongKey = await runCli(['rollback', '--backup', backup], { env: { ...env, INFISICAL_CACHE_KEY: randomBytes(32).toString('base64') } });
+    expect(wrongKey.code).toBe(2);
+    const rolledBack = await runCli(['rollback', '--backup', backup], { env: keyEnv });
+    expect(rolledBack.code).toBe(0);
+    expect(rolledBack.stdout).toContain('deleted: NEW_KEY');
+    expect(rolledBack.stdout).toContain('restored: EXISTING_KEY');
+    clean(rolledBack.stdout + rolledBack.stderr);
+    expect(await targetValues()).toEqual({ SAME_KEY: `same-${CANARY}`, EXISTING_KEY: `existing-${CANARY}` });
   });
 });

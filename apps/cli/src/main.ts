@@ -5,6 +5,7 @@ import { registerExport } from './commands/export.command.js';
 import { registerRun } from './commands/run.command.js';
 import { registerDiff } from './commands/diff.command.js';
 import { registerScan } from './commands/scan.command.js';
+import { registerMigrate } from './commands/migrate.command.js';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerRun(program, withConnection);
   registerDiff(program, withConnection);
   registerScan(program, withConnection);
+  registerMigrate(program, withConnection);
   return program;
 }
 
