@@ -189,6 +189,41 @@ describe('infisical-config run', () => {
     expect(childEnv.INFISICAL_CLIENT_SECRET).toBe(CLIENT_SECRET);
   });
 
+  it('--watch restarts the child with the new values when a secret changes in Infisical, and still forwards SIGTERM', async () => {
+    const startsFile = join(scratch, 'starts.log');
+    const script = join(scratch, 'watched.mjs');
+    writeFileSync(
+      script,
+      [
+        "import { appendFileSync } from 'node:fs';",
+        "appendFileSync(process.argv[2], `${process.env.LOG_LEVEL}\\n`);",
+        "process.on('SIGTERM', () => process.exit(42));",
+        "process.stdout.write('ready\\n');",
+        'setInterval(() => {}, 1000);',
+      ].join('\n'),
+    );
+    const { child, done } = startCli(['run', '--env', 'server', '--watch', '--watch-interval', '0.2', '--', process.execPath, script, startsFile], { env });
+    const starts = () => { try { return readFileSync(startsFile, 'utf8').split('\n').filter(Boolean); } catch { return []; } };
+    const waitFor = async (predicate: () => boolean) => {
+      for (let i = 0; i < 100 && !predicate(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(predicate()).toBe(true);
+    };
+    await waitFor(() => starts().length === 1);
+    expect(starts()).toEqual(['debug']);
+    server.setSecret(PROJECT_ID, 'server', '/', 'LOG_LEVEL', 'trace');
+    try {
+      await waitFor(() => starts().length === 2);
+    } finally {
+      server.setSecret(PROJECT_ID, 'server', '/', 'LOG_LEVEL', 'debug'); // as seeded, for the next tests
+    }
+    expect(starts()).toEqual(['debug', 'trace']);
+    child.kill('SIGTERM');
+    const result = await done;
+    expect(result.code).toBe(42);
+    expect(result.stderr).toContain('LOG_LEVEL changed in Infisical: restarting');
+    clean(result.stdout + result.stderr);
+  });
+
   it("exits with the child's code, 2 when it cannot start, 3 when Infisical refuses (the child never starts)", async () => {
     expect((await runCli(['run', '--', process.execPath, '-e', 'process.exit(7)'], { env })).code).toBe(7);
     expect((await runCli(['run', '--', 'no-such-command-here'], { env })).code).toBe(2);

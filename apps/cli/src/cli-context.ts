@@ -61,20 +61,23 @@ export function infisicalFailure(error: unknown): never {
   throw error;
 }
 
-/** Logs in and reads every scope, merged in the module's order (a later scope wins). */
-export async function fetchMerged(options: ResolvedInfisicalOptions): Promise<MergedSecrets> {
-  const source = new InfisicalSource(options);
+/**
+ * Logs in and reads every scope, merged in the module's order (a later scope wins). With a `source` (run
+ * --watch keeps one, so its token is reused), the source is left open.
+ */
+export async function fetchMerged(options: ResolvedInfisicalOptions, source?: InfisicalSource): Promise<MergedSecrets> {
+  const used = source ?? new InfisicalSource(options);
   try {
     const fetched = [];
     for (const scope of options.scopes) {
-      const { secrets } = await source.fetchScope(scope);
+      const { secrets } = await used.fetchScope(scope);
       fetched.push({ secretPath: scope.secretPath, secrets });
     }
     return mergeScopes(fetched);
   } catch (error) {
-    infisicalFailure(error);
+    return infisicalFailure(error);
   } finally {
-    source.close();
+    if (!source) used.close();
   }
 }
 

@@ -1,17 +1,18 @@
 import { Option, type Command } from 'commander';
-import { spawn } from 'node:child_process';
-import { constants } from 'node:os';
+import { InfisicalSource } from '../../../../libs/infisical-config/src/source/infisical.source.js';
 import { controlsProcess } from '../../../../libs/infisical-config/src/snapshot/process-env.writer.js';
 import { CREDENTIAL_VARIABLES, exportable, fetchMerged, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
+import { ChildSupervisor } from '../child.supervisor.js';
 import { CliError, EXIT } from '../exit-codes.js';
 
 interface RunFlags extends ConnectionFlags {
   processEnv: 'override' | 'preserve';
   passCredentials?: boolean;
   allowProcessEnvKey?: string[];
+  watch?: boolean;
+  watchInterval: string;
 }
 
-const FORWARDED: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
@@ -44,43 +45,62 @@ export function registerRun(program: Command, withConnection: (command: Command)
     program
       .command('run')
       .description(
-        'Starts a command with the secrets in its environment (a PM2 workspace, a build: run -- vite build). SIGINT, SIGTERM and SIGHUP are forwarded; the CLI exits with the child\'s code (128+n when a signal n ended it; 2 when it cannot be started). INFISICAL_CLIENT_SECRET and the other credential variables are not passed on unless --pass-credentials.',
+        'Starts a command with the secrets in its environment (a PM2 workspace, a build: run -- vite build). SIGINT, SIGTERM and SIGHUP are forwarded; the CLI exits with the child\'s code (128+n when a signal n ended it; 2 when it cannot be started). INFISICAL_CLIENT_SECRET and the other credential variables are not passed on unless --pass-credentials. --watch restarts it when a value changes in Infisical.',
       )
       .argument('<command>', 'the command to start (put -- before it)')
       .argument('[args...]', "the command's arguments")
       .passThroughOptions()
       .addOption(new Option('--process-env <mode>', 'override: Infisical wins over variables already set; preserve: variables already set win').choices(['override', 'preserve']).default('override'))
       .option('--pass-credentials', 'also pass INFISICAL_CLIENT_SECRET, INFISICAL_ACCESS_TOKEN, INFISICAL_JWT and INFISICAL_CACHE_KEY to the child (a Nest app using the module)')
-      .option('--allow-process-env-key <key>', 'let Infisical set this process-control variable (NODE_OPTIONS, PATH...) in the child (repeatable)', collect),
+      .option('--allow-process-env-key <key>', 'let Infisical set this process-control variable (NODE_OPTIONS, PATH...) in the child (repeatable)', collect)
+      .option('--watch', 'read Infisical again every --watch-interval and restart the child (SIGTERM, then SIGKILL after 10 s) when a value changed')
+      .option('--watch-interval <seconds>', 'how often --watch reads Infisical', '60'),
   ).action(async (command: string, args: string[], flags: RunFlags) => {
+    const intervalMs = Number(flags.watchInterval) * 1000;
+    if (flags.watch && !(intervalMs >= 100)) throw new CliError('--watch-interval must be a number of seconds, at least 0.1', EXIT.usage);
     const options = resolveCliOptions(flags);
-    const merged = await fetchMerged(options);
-    const { env, withheld } = childEnv(merged.values, flags);
-    if (withheld.length > 0) {
-      process.stderr.write(`infisical-config: not set in the child (they control the process; allow with --allow-process-env-key): ${withheld.join(', ')}\n`);
+    const source = new InfisicalSource(options);
+    let watcher: NodeJS.Timeout | undefined;
+    try {
+      const first = await fetchMerged(options, source);
+      const { env, withheld } = childEnv(first.values, flags);
+      if (withheld.length > 0) {
+        process.stderr.write(`infisical-config: not set in the child (they control the process; allow with --allow-process-env-key): ${withheld.join(', ')}\n`);
+      }
+      const supervisor = new ChildSupervisor(command, args);
+      supervisor.start(env);
+      if (flags.watch) {
+        let current = first.values;
+        let busy = false;
+        watcher = setInterval(() => {
+          if (busy || supervisor.stopping) return;
+          busy = true;
+          void (async () => {
+            try {
+              const next = (await fetchMerged(options, source)).values;
+              const changed = changedKeys(current, next);
+              if (changed.length === 0 || supervisor.stopping) return;
+              current = next;
+              process.stderr.write(`infisical-config: ${changed.join(', ')} changed in Infisical: restarting ${command}\n`);
+              await supervisor.restart(childEnv(next, flags).env);
+            } catch (error) {
+              // The child keeps running with the values it has; the next tick tries again.
+              process.stderr.write(`infisical-config: watch: ${error instanceof Error ? error.message : 'read failed'}\n`);
+            } finally {
+              busy = false;
+            }
+          })();
+        }, intervalMs);
+      }
+      process.exitCode = await supervisor.done;
+    } finally {
+      if (watcher) clearInterval(watcher);
+      source.close();
     }
-    process.exitCode = await runChild(command, args, env);
   });
 }
 
-/** Runs the child to its end, forwarding the signals the CLI receives; resolves with the exit code to use. */
-function runChild(command: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
-  return new Promise<number>((resolveExit, reject) => {
-    const child = spawn(command, args, { env, stdio: 'inherit' });
-    const forward = (signal: NodeJS.Signals) => {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-    };
-    for (const signal of FORWARDED) process.on(signal, forward);
-    const detach = () => {
-      for (const signal of FORWARDED) process.off(signal, forward);
-    };
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      detach();
-      reject(new CliError(`cannot start ${command}: ${error.code ?? error.message}`, EXIT.usage));
-    });
-    child.on('exit', (code, signal) => {
-      detach();
-      resolveExit(code ?? 128 + (signal ? (constants.signals[signal] ?? 0) : 0));
-    });
-  });
+/** The keys added, removed or changed between two merged sets (names only). */
+export function changedKeys(before: Record<string, string>, after: Record<string, string>): string[] {
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((key) => before[key] !== after[key]).sort();
 }
