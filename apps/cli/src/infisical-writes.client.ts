@@ -56,12 +56,11 @@ export class InfisicalWritesClient {
     // The client's type lists the methods the module itself sends (GET, POST); Node's request takes any.
     const location = { workspaceId: this.options.projectId, environment: target.environment, secretPath: target.secretPath };
     const request: InfisicalRequest = {
-      method: method as InfisicalRequest['method'],
+      method,
       path: `/api/v3/secrets/raw/${encodeURIComponent(key)}`,
       expecting: 'an Infisical secret reply',
       accessToken: token.value,
-      // Node sends a DELETE body without framing (no chunked encoding by default): its fields go in the query.
-      ...(method === 'DELETE' ? { query: { ...location, ...(fields as Record<string, string>) } } : { body: { ...location, ...fields } }),
+      body: { ...location, ...fields },
     };
     try {
       await this.http.request(request);

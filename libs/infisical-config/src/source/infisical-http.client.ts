@@ -7,7 +7,7 @@ import { LARGE_LOAD, yieldToEventLoop } from '../loader/yield.util.js';
 
 /** One call to Infisical. */
 export interface InfisicalRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path under the site URL, e.g. `/api/v3/secrets/raw`. */
   readonly path: string;
   readonly query?: Readonly<Record<string, string>>;
@@ -72,7 +72,11 @@ export class InfisicalHttpClient {
     for (const [name, value] of Object.entries(request.query ?? {})) url.searchParams.set(name, value);
     const headers: Record<string, string> = { accept: 'application/json' };
     const body = request.body ? JSON.stringify(request.body) : undefined;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      // Framed by its length, whatever the method (Node would not frame a DELETE body otherwise).
+      headers['content-length'] = String(Buffer.byteLength(body));
+    }
     if (request.accessToken) headers.authorization = `Bearer ${request.accessToken}`;
     if (request.ifNoneMatch) headers['if-none-match'] = request.ifNoneMatch;
 
