@@ -6,6 +6,7 @@ import { FLEET_REDIS_BACK, FLEET_REDIS_DOWN, FLEET_ROLE } from '../infisical-con
 import type { ResolvedInfisicalOptions } from '../options/resolved-options.interface.js';
 import { SecretsSnapshot } from '../snapshot/secrets-snapshot.js';
 import { closeRedisConnections, openRedisConnections, type RedisConnections } from './redis.connection.js';
+import { LARGE_LOAD, yieldToEventLoop } from '../loader/yield.util.js';
 
 /** A replica's part in the fleet: it fetches for everyone, applies what the leader stored, or works alone. */
 export type FleetRole = 'leader' | 'follower' | 'solo';
@@ -117,12 +118,18 @@ export class FleetLink implements OnModuleDestroy {
     }
     this.markRedis(true);
     if (!stored.sealed) return { unusable: 'no fleet snapshot in Redis yet' };
+    // Opening and reading a large snapshot are long steps: the event loop turns between them, as in a refresh.
+    const large = stored.sealed.length > LARGE_LOAD * 100;
+    if (large) await yieldToEventLoop();
     const opened = openSnapshot(stored.sealed, this.key, this.binding, 'the fleet snapshot in Redis');
     if (!opened.ok) return { unusable: `the fleet snapshot in Redis was refused (${opened.problem})` };
     if (Date.now() - opened.writtenAt.getTime() > this.options.refresh.ttlMs) return { unusable: 'the fleet snapshot in Redis is older than the TTL' };
+    if (large) await yieldToEventLoop();
+    const snapshot = new SecretsSnapshot(opened.values, 'infisical', opened.writtenAt, 0);
+    if (large) await yieldToEventLoop();
     this.version = Number(stored.version);
     this.fleetFingerprint = stored.fingerprint ?? null;
-    return { snapshot: new SecretsSnapshot(opened.values, 'infisical', opened.writtenAt, 0), version: this.version };
+    return { snapshot, version: this.version };
   }
 
   /** The leader stores its snapshot, sealed, under a new version and announces it. */
