@@ -173,7 +173,8 @@ describe('health and metrics over HTTP (e2e)', () => {
   const dotenvPath = () => join(dir, '.env');
 
   function options(overrides: Partial<InfisicalConfigModuleOptions> = {}): InfisicalConfigModuleOptions {
-    return harness.options({ startupTimeoutMs: STARTUP_TIMEOUT_MS, refresh: { enabled: false }, ...overrides });
+    // Healthy boots get the default deadline; only the black-hole scenario uses the short one.
+    return harness.options({ refresh: { enabled: false }, ...overrides });
   }
 
   async function listen(modules: Parameters<E2eHarness['boot']>[0]): Promise<INestApplication> {
@@ -184,7 +185,7 @@ describe('health and metrics over HTTP (e2e)', () => {
 
   /** A healthy boot with the file cache on writes the cache (under the default deadline); that app is closed again. */
   async function writeCacheThroughAHealthyBoot(): Promise<void> {
-    const app = await harness.boot([HealthFixtureModule.withInfisical(options({ startupTimeoutMs: 10_000, fileCache: { key: cacheKey, path: cachePath() } }))]);
+    const app = await harness.boot([HealthFixtureModule.withInfisical(options({ fileCache: { key: cacheKey, path: cachePath() } }))]);
     await app.close();
   }
 
@@ -208,7 +209,7 @@ describe('health and metrics over HTTP (e2e)', () => {
     it('on the file cache (login black-holed): 200, source file-cache, fallback true', async () => {
       await writeCacheThroughAHealthyBoot();
       harness.server.injectFault('login', { kind: 'blackhole' });
-      const app = await listen([HealthFixtureModule.withInfisical(options({ fileCache: { key: cacheKey, path: cachePath() } }))]);
+      const app = await listen([HealthFixtureModule.withInfisical(options({ startupTimeoutMs: STARTUP_TIMEOUT_MS, fileCache: { key: cacheKey, path: cachePath() } }))]);
       const { status, body } = await get(app, '/health');
       expect(status).toBe(200);
       expect(body).toEqual(
