@@ -28,32 +28,28 @@ export class InfisicalWritesClient {
     this.http = new InfisicalHttpClient({ siteUrl: options.siteUrl, requestTimeoutMs: DEFAULTS.requestTimeoutMs, shutdown: this.shutdown.signal, extraCaCertificates: options.caCertificates });
   }
 
-  create(target: WriteTarget, key: string, value: string): Promise<void> {
-    return this.send('POST', 'create', target, key, { secretValue: value, type: 'shared' });
+  async create(target: WriteTarget, key: string, value: string): Promise<void> {
+    await this.send('POST', 'create', target, key, { secretValue: value, type: 'shared' });
   }
 
-  update(target: WriteTarget, key: string, value: string): Promise<void> {
-    return this.send('PATCH', 'update', target, key, { secretValue: value, type: 'shared' });
+  async update(target: WriteTarget, key: string, value: string): Promise<void> {
+    await this.send('PATCH', 'update', target, key, { secretValue: value, type: 'shared' });
   }
 
   /** Resolves false when the secret was not there (a 404): deleting is then already done. */
-  async delete(target: WriteTarget, key: string): Promise<boolean> {
-    try {
-      await this.send('DELETE', 'delete', target, key, { type: 'shared' });
-      return true;
-    } catch (error) {
-      if (error instanceof CliError && /HTTP 404/.test(error.message)) return false;
-      throw error;
-    }
+  /** False when the secret was already gone (404). */
+  delete(target: WriteTarget, key: string): Promise<boolean> {
+    return this.send('DELETE', 'delete', target, key, { type: 'shared' });
   }
 
   close(): void {
     this.shutdown.abort();
   }
 
-  private async send(method: 'POST' | 'PATCH' | 'DELETE', verb: string, target: WriteTarget, key: string, fields: object): Promise<void> {
-    const token = await this.source.login();
-    // The client's type lists the methods the module itself sends (GET, POST); Node's request takes any.
+  /** One write; true when done, false when a DELETE found nothing to delete. */
+  private async send(method: 'POST' | 'PATCH' | 'DELETE', verb: string, target: WriteTarget, key: string, fields: object): Promise<boolean> {
+    // One login for the whole run: the token is reused while it is usable.
+    const token = await this.source.usableToken();
     const location = { workspaceId: this.options.projectId, environment: target.environment, secretPath: target.secretPath };
     const request: InfisicalRequest = {
       method,
@@ -64,8 +60,10 @@ export class InfisicalWritesClient {
     };
     try {
       await this.http.request(request);
+      return true;
     } catch (error) {
       const { status, reason } = describeFailure(error);
+      if (method === 'DELETE' && status === 404) return false;
       const refused = error instanceof InfisicalHttpError || status !== undefined;
       throw new CliError(`cannot ${verb} ${key} in ${target.environment}:${target.secretPath}: ${reason}`, refused && status === 400 ? EXIT.findings : EXIT.infisical);
     }

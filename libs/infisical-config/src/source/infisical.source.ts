@@ -104,6 +104,12 @@ export class InfisicalSource implements OnModuleDestroy {
     this.tokenListeners.clear();
   }
 
+  /** The current token while it is usable, else a new login: for callers that make their own requests (the CLI). */
+  async usableToken(signal?: AbortSignal): Promise<AccessToken> {
+    const current = this.token;
+    return current?.isUsable(this.now()) ? current : this.login(signal);
+  }
+
   /**
    * Logs in, unless refused logins must still be spaced out: then fails with the last login error.
    * Concurrent callers (one per scope) share one login.
