@@ -1,6 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import { InfisicalConfigModule, InfisicalConfigService, type InfisicalConfigModuleOptions } from 'nestjs-infisical-config';
+import { Test } from '@nestjs/testing';
+import { InfisicalConfigModule, InfisicalConfigService, InfisicalWebhookModule, type InfisicalConfigModuleOptions } from 'nestjs-infisical-config';
+import { createHmac } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { E2eHarness } from './support/boot.js';
@@ -19,6 +21,8 @@ if (!runFleet) process.stderr.write('fleet e2e skipped: redis-server is not inst
   let fleetKey: string;
   let messages: string[];
   let listener: Redis;
+  /** Apps booted outside the harness (with rawBody, listening), closed after each test. */
+  const apps: INestApplication[] = [];
 
   beforeEach(async () => {
     harness = await E2eHarness.start();
@@ -34,6 +38,7 @@ if (!runFleet) process.stderr.write('fleet e2e skipped: redis-server is not inst
 
   afterEach(async () => {
     listener.disconnect();
+    for (const app of apps.splice(0)) await app.close();
     await harness.close();
     await redis.kill();
     expect(harness.logs.text()).not.toContain(CANARY);
@@ -76,6 +81,39 @@ if (!runFleet) process.stderr.write('fleet e2e skipped: redis-server is not inst
     await eventually(() => [leader, ...followers].every((app) => app.get(ConfigService).get('DB_PASSWORD') === `rotated-${CANARY}`), 5_000);
     expect(harness.server.requestCount('listSecrets') - listsBefore).toBe(1);
     for (const app of followers) expect(process.env.DB_PASSWORD).toBe(`rotated-${CANARY}`), expect(service(app).get('DB_PASSWORD')).toBe(`rotated-${CANARY}`);
+  });
+
+  it("Infisical's webhook received by a follower reaches every replica through the leader, with one list call", async () => {
+    const webhookKey = `webhook-key-${CANARY}`;
+    const bootWithWebhook = async () => {
+      const moduleRef = await Test.createTestingModule({
+        imports: [InfisicalConfigModule.forRoot(options()), InfisicalWebhookModule.forRoot({ path: 'webhooks/infisical', secret: webhookKey })],
+      })
+        .setLogger(harness.logs)
+        .compile();
+      const app = moduleRef.createNestApplication({ logger: harness.logs, rawBody: true });
+      apps.push(app);
+      await app.listen(0, '127.0.0.1');
+      return app;
+    };
+    const leader = await bootWithWebhook();
+    await eventually(() => roleOf(leader) === 'leader' && service(leader).status().fleet?.version !== null);
+    const followers = [await bootWithWebhook(), await bootWithWebhook()];
+    await eventually(() => followers.every((app) => roleOf(app) === 'follower'));
+    const listsBefore = harness.server.requestCount('listSecrets');
+    harness.server.setSecret(PROJECT_ID, 'dev', '/', 'DB_PASSWORD', `rotated-${CANARY}`);
+
+    const timestamp = Date.now();
+    const body = JSON.stringify({ event: 'secrets.modified', project: { workspaceId: PROJECT_ID, environment: 'dev', secretPath: '/' }, timestamp });
+    const signature = `t=${timestamp};${createHmac('sha256', webhookKey).update(body).digest('hex')}`;
+    const reply = await fetch(`${await followers[0].getUrl()}/webhooks/infisical`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-infisical-signature': signature },
+      body,
+    });
+    expect(reply.status).toBe(202);
+    await eventually(() => [leader, ...followers].every((app) => service(app).get('DB_PASSWORD') === `rotated-${CANARY}`), 5_000);
+    expect(harness.server.requestCount('listSecrets') - listsBefore).toBe(1);
   });
 
   it('a leader that goes away is replaced, and the fleet keeps refreshing', async () => {
