@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { CLI_BENCH_CLIENT_ID, CLI_BENCH_PROJECT, loopEnvironment, migrateEnvironment, RUN_ENVIRONMENT, type CliServerCounts } from './cli.server.child.js';
 import { BenchChild, killRunningChildren } from './request-control.ipc.js';
 import { median, percentile } from './stats.util.js';
+import { WRITE_BATCH_SIZE } from '../apps/cli/src/infisical-writes.client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** dist/bench/cli.bench.js -> dist/apps/cli/src/main.js */
@@ -93,8 +94,9 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { PATH: process.env.PATH, HOME: process.env.HOME, LANG: 'C', ...extra };
 }
 
-async function counts(server: BenchChild): Promise<CliServerCounts> {
-  return (await server.call({ type: 'counts' })).counts as CliServerCounts;
+/** With an environment, `created` is how many secrets it holds (batch creates are not counted per secret). */
+async function counts(server: BenchChild, environment?: string): Promise<CliServerCounts> {
+  return (await server.call({ type: 'counts', ...(environment === undefined ? {} : { environment }) })).counts as CliServerCounts;
 }
 
 const routes = (c: CliServerCounts) =>
@@ -112,7 +114,7 @@ async function migrateRound(server: BenchChild, env: NodeJS.ProcessEnv, file: st
   await server.call({ type: 'reset' });
   const args = ['migrate', '--file', file, '--env', migrateEnvironment(round), '--json', ...(apply ? ['--apply', '--backup', join(scratch, `migrate-${round}.backup`)] : [])];
   const result = await timedSpawn(process.execPath, [CLI_MAIN, ...args], { env, cwd: scratch, collect: true });
-  const seen = await counts(server);
+  const seen = await counts(server, migrateEnvironment(round));
   if (result.code !== 0) throw new Error(`migrate exited ${result.code ?? result.signal}: ${masked(result.stderr, secrets)}`);
   const plan = JSON.parse(result.stdout) as { create: string[] };
   if (plan.create.length !== keys || seen.created !== (apply ? keys : 0)) throw new Error(`migrate created ${plan.create.length} (server: ${seen.created}), expected ${keys}`);
@@ -123,7 +125,7 @@ async function migrateRound(server: BenchChild, env: NodeJS.ProcessEnv, file: st
 async function loopRound(server: BenchChild, env: NodeJS.ProcessEnv, file: string, scratch: string, round: number, keys: number, secrets: string[]): Promise<MigrateRound & { loopMs: number }> {
   await server.call({ type: 'reset' });
   const result = await timedSpawn(process.execPath, [LOOP_CHILD, file, loopEnvironment(round)], { env, cwd: scratch, collect: true });
-  const seen = await counts(server);
+  const seen = await counts(server, loopEnvironment(round));
   if (result.code !== 0) throw new Error(`loop exited ${result.code ?? result.signal}: ${masked(result.stderr, secrets)}`);
   const { created, loopMs } = JSON.parse(result.stdout) as { created: number; loopMs: number };
   if (created !== keys || seen.created !== keys) throw new Error(`loop created ${created} (server: ${seen.created}), expected ${keys}`);
@@ -229,7 +231,7 @@ async function main(): Promise<void> {
     console.log(`| HTTP requests per \`run\` (scope of ${RUN_SECRETS} secrets) | ${int(run.requestsPerRun.total)} (${routes(run.requestsPerRun)}) | |`);
     console.log(`\n- rounds (spawn to exit): migrate --apply ${migrate.map((r) => ms(r.ms)).join(', ')}; dry run ${dryRun.map((r) => ms(r.ms)).join(', ')}; loop ${loop.map((r) => ms(r.ms)).join(', ')}.`);
     const logins = m.byRoute.login ?? 0;
-    console.log(`- migrate writes one create request per key, sequentially (apps/cli/src/commands/migrate.command.ts: \`for (const name of plan.create) await writes.create(...)\`, POST /api/v3/secrets/raw/:name), after one list of the target folder.`);
+    console.log(`- migrate writes its creates in batches of up to ${WRITE_BATCH_SIZE} keys, sequentially (apps/cli/src/infisical-writes.client.ts: \`createMany\`, POST /api/v3/secrets/batch/raw), after one list of the target folder.`);
     if (logins > 1) console.log(`- migrate also logged in ${int(logins)} times for ${keys} writes: InfisicalWritesClient.send() calls source.login() per write, and InfisicalSource.login() always logs in anew (it only shares a login in flight).`);
     console.log(`- A real shell loop over \`infisical secrets set\` also starts a process per secret; the loop here does not, so it is the loop's lower bound.`);
   } finally {

@@ -371,4 +371,20 @@ describe('infisical-config migrate and rollback', () => {
     clean(rolledBack.stdout + rolledBack.stderr);
     expect(await targetValues()).toEqual({ SAME_KEY: `same-${CANARY}`, EXISTING_KEY: `existing-${CANARY}` });
   });
+
+  it('creates in batches: fewer create requests than keys', async () => {
+    const keys = Array.from({ length: 5 }, (_, i) => `BATCH_KEY_${i + 1}`);
+    const file = join(scratch, 'batch.env');
+    writeFileSync(file, keys.map((key) => `${key}=value-${key}\n`).join(''));
+    const keyEnv = { ...env, INFISICAL_CACHE_KEY: randomBytes(32).toString('base64') };
+    const backup = join(scratch, 'batch.backup');
+    const [batchesBefore, singlesBefore] = [server.requestCount('createSecretsBatch'), server.requestCount('createSecret')];
+    const applied = await runCli(['migrate', '--file', file, '--env', 'target', '--apply', '--backup', backup], { env: keyEnv });
+    expect(applied.code).toBe(0);
+    const createRequests = server.requestCount('createSecretsBatch') - batchesBefore + server.requestCount('createSecret') - singlesBefore;
+    expect(createRequests).toBeLessThan(keys.length);
+    expect(await targetValues()).toMatchObject(Object.fromEntries(keys.map((key) => [key, `value-${key}`])));
+    expect((await runCli(['rollback', '--backup', backup], { env: keyEnv })).code).toBe(0);
+    expect(Object.keys(await targetValues()).sort()).toEqual(['EXISTING_KEY', 'SAME_KEY']);
+  });
 });

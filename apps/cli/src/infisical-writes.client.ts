@@ -13,10 +13,13 @@ export interface WriteTarget {
 }
 
 /**
- * Creates, updates and deletes one secret (`/api/v3/secrets/raw/:name`) through the module's own HTTP
+ * Creates, updates and deletes one secret (`/api/v3/secrets/raw/:name`), or many (`/api/v3/secrets/batch/raw`), through the module's own HTTP
  * client, with the token of the source's login: one code path for reads and writes. Errors name the key
  * and the server's reason, never a value.
  */
+/** Largest batch sent in one request. */
+export const WRITE_BATCH_SIZE = 100;
+
 export class InfisicalWritesClient {
   private readonly shutdown = new AbortController();
   private readonly http: InfisicalHttpClient;
@@ -36,14 +39,62 @@ export class InfisicalWritesClient {
     await this.send('PATCH', 'update', target, key, { secretValue: value, type: 'shared' });
   }
 
-  /** Resolves false when the secret was not there (a 404): deleting is then already done. */
-  /** False when the secret was already gone (404). */
+  /**
+   * Creates every entry with `POST /api/v3/secrets/batch/raw`, at most WRITE_BATCH_SIZE per request, all on
+   * one login. Each request is all or nothing (a key that exists fails it); `onWritten` hears each batch done.
+   */
+  async createMany(target: WriteTarget, entries: ReadonlyArray<readonly [string, string]>, onWritten?: (keys: string[]) => void): Promise<void> {
+    await this.sendBatches('POST', 'create', target, entries, onWritten);
+  }
+
+  /** Updates every entry with `PATCH /api/v3/secrets/batch/raw`, in batches as createMany. */
+  async updateMany(target: WriteTarget, entries: ReadonlyArray<readonly [string, string]>, onWritten?: (keys: string[]) => void): Promise<void> {
+    await this.sendBatches('PATCH', 'update', target, entries, onWritten);
+  }
+
+  /** False when the secret was already gone (404): deleting is then already done. */
   delete(target: WriteTarget, key: string): Promise<boolean> {
     return this.send('DELETE', 'delete', target, key, { type: 'shared' });
   }
 
   close(): void {
     this.shutdown.abort();
+  }
+
+  private async sendBatches(
+    method: 'POST' | 'PATCH',
+    verb: string,
+    target: WriteTarget,
+    entries: ReadonlyArray<readonly [string, string]>,
+    onWritten?: (keys: string[]) => void,
+  ): Promise<void> {
+    for (let start = 0; start < entries.length; start += WRITE_BATCH_SIZE) {
+      const chunk = entries.slice(start, start + WRITE_BATCH_SIZE);
+      const keys = chunk.map(([key]) => key);
+      // One login for the whole run: the token is reused while it is usable.
+      const token = await this.source.usableToken();
+      const request: InfisicalRequest = {
+        method,
+        path: '/api/v3/secrets/batch/raw',
+        expecting: 'an Infisical secrets reply',
+        accessToken: token.value,
+        body: {
+          workspaceId: this.options.projectId,
+          environment: target.environment,
+          secretPath: target.secretPath,
+          secrets: chunk.map(([secretKey, secretValue]) => ({ secretKey, secretValue, type: 'shared' })),
+        },
+      };
+      try {
+        await this.http.request(request);
+      } catch (error) {
+        const { status, reason } = describeFailure(error);
+        const refused = error instanceof InfisicalHttpError || status !== undefined;
+        const named = keys.length > 3 ? `${keys.slice(0, 3).join(', ')} and ${keys.length - 3} more` : keys.join(', ');
+        throw new CliError(`cannot ${verb} ${named} in ${target.environment}:${target.secretPath}: ${reason}`, refused && status === 400 ? EXIT.findings : EXIT.infisical);
+      }
+      onWritten?.(keys);
+    }
   }
 
   /** One write; true when done, false when a DELETE found nothing to delete. */

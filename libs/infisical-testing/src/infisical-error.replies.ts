@@ -156,6 +156,7 @@ const LOGIN_REFUSALS: Partial<Record<LocalInfisicalRoute, string>> = {
 function rateLimitOf(route: LocalInfisicalRoute | undefined): number {
   if (route === 'listSecrets' || route === 'getSecret') return 40;
   if (route === 'createSecret' || route === 'updateSecret' || route === 'deleteSecret') return 200;
+  if (route === 'createSecretsBatch' || route === 'updateSecretsBatch') return 200;
   if (route !== undefined && LOGIN_REFUSALS[route] !== undefined) return 200;
   return 60;
 }

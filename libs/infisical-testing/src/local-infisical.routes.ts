@@ -1,5 +1,6 @@
 import { handleLogin, handleRenew } from './auth.handlers.js';
 import type { RouteHandler } from './route-handler.types.js';
+import { handleCreateSecretsBatch, handleUpdateSecretsBatch } from './secret-batch.handlers.js';
 import { handleCreateSecret, handleDeleteSecret, handleGetSecret, handleUpdateSecret } from './secret-crud.handlers.js';
 import { handleListSecrets } from './secret-list.handler.js';
 import { handleStatus } from './status.handler.js';
@@ -21,6 +22,8 @@ export type LocalInfisicalRoute =
   | 'createSecret'
   | 'updateSecret'
   | 'deleteSecret'
+  | 'createSecretsBatch'
+  | 'updateSecretsBatch'
   | 'status';
 
 export interface RouteMatch {
@@ -37,6 +40,7 @@ const POST_ROUTES: Record<string, LocalInfisicalRoute> = {
   '/api/v1/auth/jwt-auth/login': 'jwtLogin',
   '/api/v1/auth/aws-auth/login': 'awsLogin',
   '/api/v1/auth/token/renew': 'renew',
+  '/api/v3/secrets/batch/raw': 'createSecretsBatch',
 };
 
 const SECRET_BY_NAME = /^\/api\/v3\/secrets\/raw\/([^/]+)$/;
@@ -53,6 +57,7 @@ export function matchRoute(method: string, pathname: string): RouteMatch | undef
   if (postRoute) return { route: postRoute };
   if (method === 'GET' && pathname === '/api/v3/secrets/raw') return { route: 'listSecrets' };
   if (method === 'GET' && pathname === '/api/status') return { route: 'status' };
+  if (method === 'PATCH' && pathname === '/api/v3/secrets/batch/raw') return { route: 'updateSecretsBatch' };
   const byName = SECRET_BY_NAME.exec(pathname);
   const route = SECRET_ROUTE_BY_METHOD[method];
   if (byName && route) return { route, rawSecretName: byName[1] };
@@ -71,5 +76,7 @@ export const ROUTE_HANDLERS: Record<LocalInfisicalRoute, RouteHandler> = {
   createSecret: handleCreateSecret,
   updateSecret: handleUpdateSecret,
   deleteSecret: handleDeleteSecret,
+  createSecretsBatch: handleCreateSecretsBatch,
+  updateSecretsBatch: handleUpdateSecretsBatch,
   status: handleStatus,
 };

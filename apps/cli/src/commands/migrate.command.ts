@@ -113,14 +113,9 @@ export function registerMigrate(program: Command, withConnection: (command: Comm
         process.stderr.write(`infisical-config: backup written to ${backupFile} (encrypted with ${CACHE_KEY_VARIABLE})\n`);
         const done: string[] = [];
         try {
-          for (const name of plan.create) {
-            await writes.create(target, name, fileValues[name].trim());
-            done.push(name);
-          }
-          for (const name of plan.update) {
-            await writes.update(target, name, fileValues[name].trim());
-            done.push(name);
-          }
+          const written = (keys: string[]) => done.push(...keys);
+          await writes.createMany(target, plan.create.map((name) => [name, fileValues[name].trim()] as const), written);
+          await writes.updateMany(target, plan.update.map((name) => [name, fileValues[name].trim()] as const), written);
         } catch (error) {
           if (error instanceof CliError) {
             throw new CliError(`${error.message}\n  written before the failure: ${done.join(', ') || 'nothing'}; undo with: infisical-config rollback --backup ${backupFile}`, error.exitCode);
