@@ -12,14 +12,14 @@ export interface WriteTarget {
   readonly secretPath: string;
 }
 
-/**
- * Creates, updates and deletes one secret (`/api/v3/secrets/raw/:name`), or many (`/api/v3/secrets/batch/raw`), through the module's own HTTP
- * client, with the token of the source's login: one code path for reads and writes. Errors name the key
- * and the server's reason, never a value.
- */
 /** Largest batch sent in one request. */
 export const WRITE_BATCH_SIZE = 100;
 
+/**
+ * Creates, updates and deletes one secret (`/api/v3/secrets/raw/:name`), or many at once
+ * (`/api/v3/secrets/batch/raw`), through the module's own HTTP client, with the token of the source's
+ * login: one code path for reads and writes. Errors name the keys and the server's reason, never a value.
+ */
 export class InfisicalWritesClient {
   private readonly shutdown = new AbortController();
   private readonly http: InfisicalHttpClient;
