@@ -122,6 +122,8 @@ if (!runFleet) process.stderr.write('fleet e2e skipped: redis-server is not inst
     await eventually(() => roleOf(follower) === 'follower');
     await leader.close();
     await eventually(() => roleOf(follower) === 'leader', 5_000);
+    // A new leader refreshes at once; a refresh() during it would join it and read the values before the change.
+    await eventually(() => !service(follower).status().refreshing);
     harness.server.setSecret(PROJECT_ID, 'dev', '/', 'DB_PASSWORD', `rotated-${CANARY}`);
     expect(await service(follower).refresh()).toEqual(expect.objectContaining({ status: 'applied' }));
   });
@@ -152,6 +154,7 @@ if (!runFleet) process.stderr.write('fleet e2e skipped: redis-server is not inst
     envelope.data = Buffer.from(envelope.data, 'base64').reverse().toString('base64');
     await client.hset(key, 'sealed', JSON.stringify(envelope));
     client.disconnect();
+    await eventually(() => !service(follower).status().refreshing); // a refresh in flight read the snapshot before
 
     const listsBefore = harness.server.requestCount('listSecrets');
     harness.server.setSecret(PROJECT_ID, 'dev', '/', 'DB_PASSWORD', `rotated-${CANARY}`);
