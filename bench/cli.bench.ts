@@ -20,7 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { CLI_BENCH_CLIENT_ID, CLI_BENCH_PROJECT, loopEnvironment, migrateEnvironment, RUN_ENVIRONMENT, type CliServerCounts } from './cli.server.child.js';
-import { BenchChild, killRunningChildren } from './request-control.ipc.js';
+import { IpcChild, killAllChildren } from './ipc-child.js';
 import { median, percentile } from './stats.util.js';
 import { WRITE_BATCH_SIZE } from '../apps/cli/src/infisical-writes.client.js';
 
@@ -95,7 +95,7 @@ function cliEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
 }
 
 /** With an environment, `created` is how many secrets it holds (batch creates are not counted per secret). */
-async function counts(server: BenchChild, environment?: string): Promise<CliServerCounts> {
+async function counts(server: IpcChild, environment?: string): Promise<CliServerCounts> {
   return (await server.call({ type: 'counts', ...(environment === undefined ? {} : { environment }) })).counts as CliServerCounts;
 }
 
@@ -110,7 +110,7 @@ interface MigrateRound {
 }
 
 /** `migrate --apply` of the file into an empty environment. */
-async function migrateRound(server: BenchChild, env: NodeJS.ProcessEnv, file: string, scratch: string, round: number, keys: number, secrets: string[], apply: boolean): Promise<MigrateRound> {
+async function migrateRound(server: IpcChild, env: NodeJS.ProcessEnv, file: string, scratch: string, round: number, keys: number, secrets: string[], apply: boolean): Promise<MigrateRound> {
   await server.call({ type: 'reset' });
   const args = ['migrate', '--file', file, '--env', migrateEnvironment(round), '--json', ...(apply ? ['--apply', '--backup', join(scratch, `migrate-${round}.backup`)] : [])];
   const result = await timedSpawn(process.execPath, [CLI_MAIN, ...args], { env, cwd: scratch, collect: true });
@@ -122,7 +122,7 @@ async function migrateRound(server: BenchChild, env: NodeJS.ProcessEnv, file: st
 }
 
 /** bench/cli.loop.child.ts: a login, then one create per secret, sequential, in a node process of its own. */
-async function loopRound(server: BenchChild, env: NodeJS.ProcessEnv, file: string, scratch: string, round: number, keys: number, secrets: string[]): Promise<MigrateRound & { loopMs: number }> {
+async function loopRound(server: IpcChild, env: NodeJS.ProcessEnv, file: string, scratch: string, round: number, keys: number, secrets: string[]): Promise<MigrateRound & { loopMs: number }> {
   await server.call({ type: 'reset' });
   const result = await timedSpawn(process.execPath, [LOOP_CHILD, file, loopEnvironment(round)], { env, cwd: scratch, collect: true });
   const seen = await counts(server, loopEnvironment(round));
@@ -138,7 +138,7 @@ interface RunStartup {
   requestsPerRun: CliServerCounts;
 }
 
-async function runStartup(server: BenchChild, env: NodeJS.ProcessEnv, scratch: string, runs: number, secrets: string[]): Promise<RunStartup> {
+async function runStartup(server: IpcChild, env: NodeJS.ProcessEnv, scratch: string, runs: number, secrets: string[]): Promise<RunStartup> {
   const nodeArgs = ['-e', 'process.exit(0)'];
   const cliArgs = [CLI_MAIN, 'run', '--', process.execPath, ...nodeArgs];
   const bare = cliEnv({});
@@ -178,7 +178,7 @@ async function main(): Promise<void> {
   const runValues = Array.from({ length: RUN_SECRETS }, secretValue);
   const entries: [string, string][] = Array.from({ length: args.keys }, (_, i) => [`MIGRATE_KEY_${String(i + 1).padStart(5, '0')}`, secretValue()]);
   const secrets = [clientSecret, cacheKey, ...runValues, ...entries.map(([, value]) => value)];
-  const { child: server } = await BenchChild.start(SERVER_CHILD, { args: [String(args.rounds)], cwd: scratch });
+  const { child: server } = await IpcChild.start(SERVER_CHILD, { args: [String(args.rounds)], cwd: scratch });
   try {
     const { url } = (await server.call({ type: 'seed', clientSecret, values: runValues })) as unknown as { url: string };
     const base = { INFISICAL_SITE_URL: url, INFISICAL_PROJECT_ID: CLI_BENCH_PROJECT, INFISICAL_CLIENT_ID: CLI_BENCH_CLIENT_ID, INFISICAL_CLIENT_SECRET: clientSecret };
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
     console.log(`\n- rounds (spawn to exit): migrate --apply ${migrate.map((r) => ms(r.ms)).join(', ')}; dry run ${dryRun.map((r) => ms(r.ms)).join(', ')}; loop ${loop.map((r) => ms(r.ms)).join(', ')}.`);
     const logins = m.byRoute.login ?? 0;
     console.log(`- migrate writes its creates in batches of up to ${WRITE_BATCH_SIZE} keys, sequentially (apps/cli/src/infisical-writes.client.ts: \`createMany\`, POST /api/v3/secrets/batch/raw), after one list of the target folder.`);
-    if (logins > 1) console.log(`- migrate also logged in ${int(logins)} times for ${keys} writes: InfisicalWritesClient.send() calls source.login() per write, and InfisicalSource.login() always logs in anew (it only shares a login in flight).`);
+    if (logins > 1) console.log(`- migrate logged in ${int(logins)} times for ${keys} writes: it should reuse one login (InfisicalSource.usableToken()).`);
     console.log(`- A real shell loop over \`infisical secrets set\` also starts a process per secret; the loop here does not, so it is the loop's lower bound.`);
   } finally {
     await server.close();
@@ -242,6 +242,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error('cli bench failed:', error instanceof Error ? error.message : error);
-  killRunningChildren();
+  killAllChildren();
   process.exit(1);
 });

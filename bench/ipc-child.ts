@@ -1,6 +1,5 @@
 // A bench child process driven over IPC: requests answered by id, plus messages the child sends on its own
-// (progress events). Shared by refresh.bench (local server, HTTP load) and mass-rotation.bench (the app
-// under test, which itself drives a local server child).
+// (progress events). Shared by every bench that drives a child (local servers, apps under test).
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -13,6 +12,8 @@ export interface Reply {
 
 export interface ChildOptions {
   args?: string[];
+  /** Working directory of the child. */
+  cwd?: string;
   /** Node flags of the child (not inherited: a bench's own --expose-gc stays with the bench). */
   execArgv?: string[];
   /** Messages without an id (progress events), in order. */
@@ -56,7 +57,7 @@ export class IpcChild {
 
   /** Forks `file` (an absolute path) and waits for its first message, `{ type: 'ready', ... }`. */
   static start(file: string, options: ChildOptions = {}): Promise<{ child: IpcChild; ready: Reply }> {
-    const proc = fork(file, options.args ?? [], { execArgv: options.execArgv ?? [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const proc = fork(file, options.args ?? [], { cwd: options.cwd, execArgv: options.execArgv ?? [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     running.add(proc);
     proc.once('exit', () => running.delete(proc));
     const name = file.split('/').pop() ?? file;

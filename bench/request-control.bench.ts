@@ -24,7 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { BEFORE_COMMIT, createWorktree, LIBRARY_ENTRY, otherCheckout, removeWorktree, thisCheckout, unstage } from './request-control.checkout.js';
 import { coldImportMs, installPacked, type ImportTarget } from './request-control.footprint.js';
-import { killRunningChildren } from './request-control.ipc.js';
+import { killAllChildren } from './ipc-child.js';
 import { reportNotes, reportTable, type Measured, type Pair } from './request-control.report.js';
 import { Scenarios } from './request-control.scenarios.js';
 import type { Variant } from './request-control.types.js';
@@ -175,6 +175,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   console.error('request-control bench failed:', error instanceof Error ? error.message : error);
-  killRunningChildren();
+  killAllChildren();
   process.exit(1);
 });

@@ -4,7 +4,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CLIENT_ID, CLIENT_SECRET, ENVIRONMENT, PROJECT } from './refresh-shared.js';
 import { benchFile } from './request-control.checkout.js';
-import { BenchChild } from './request-control.ipc.js';
+import { IpcChild } from './ipc-child.js';
 import type { AppBoot, BlackholeResult, RateLimitResult, RefreshMeasure, RefusedResult, ServerCounts, UnchangedResult, Variant } from './request-control.types.js';
 import { median } from './stats.util.js';
 
@@ -15,12 +15,12 @@ const REFRESH_CALL_TIMEOUT_MS = 60_000;
 
 class Server {
   private constructor(
-    private readonly child: BenchChild,
+    private readonly child: IpcChild,
     readonly url: string,
   ) {}
 
   static async start(size: number, etags = true): Promise<Server> {
-    const { child, ready } = await BenchChild.start(benchFile('./request-control.server.child.js'), { args: [String(size), etags ? 'etags' : 'no-etags'] });
+    const { child, ready } = await IpcChild.start(benchFile('./request-control.server.child.js'), { args: [String(size), etags ? 'etags' : 'no-etags'] });
     return new Server(child, String(ready.url));
   }
 
@@ -44,11 +44,11 @@ class Server {
 }
 
 class App {
-  private constructor(private readonly child: BenchChild) {}
+  private constructor(private readonly child: IpcChild) {}
 
   /** Boots the variant's module against `url` (the child runs in `cwd`, an empty directory). */
   static async start(variant: Variant, cwd: string, url: string, refresh?: AppBoot['refresh']): Promise<App> {
-    const { child } = await BenchChild.start(variant.appChild, { cwd });
+    const { child } = await IpcChild.start(variant.appChild, { cwd });
     const boot: AppBoot = { url, projectId: PROJECT, environment: ENVIRONMENT, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, refresh };
     try {
       await child.call({ type: 'boot', boot }, 120_000);
