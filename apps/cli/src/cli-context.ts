@@ -55,6 +55,17 @@ export function resolveCliOptions(flags: ConnectionFlags, env: NodeJS.ProcessEnv
   }
 }
 
+/**
+ * Options for the management commands (provision, check --layout): the site and the login only. The layout
+ * names the projects, so the bootstrap project and environment are not needed; placeholders stand in.
+ */
+export function resolveAdminOptions(flags: Pick<ConnectionFlags, 'siteUrl' | 'caCert'>, env: NodeJS.ProcessEnv = process.env): ResolvedInfisicalOptions {
+  return resolveCliOptions(
+    { siteUrl: flags.siteUrl, caCert: flags.caCert, projectId: env[BOOTSTRAP_VARIABLES.projectId] || 'layout-defined', env: [env[BOOTSTRAP_VARIABLES.environment] || 'layout-defined'] },
+    env,
+  );
+}
+
 /** A failure of Infisical (network, TLS, login, access) as a CliError with exit code 3; the message has the remedy. */
 export function infisicalFailure(error: unknown): never {
   if (error instanceof InfisicalLoadError) throw new CliError(error.message, EXIT.infisical);

@@ -6,6 +6,7 @@ import { registerRun } from './commands/run.command.js';
 import { registerDiff } from './commands/diff.command.js';
 import { registerScan } from './commands/scan.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
+import { registerProvision } from './commands/provision.command.js';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerDiff(program, withConnection);
   registerScan(program, withConnection);
   registerMigrate(program, withConnection);
+  registerProvision(program);
   return program;
 }
 

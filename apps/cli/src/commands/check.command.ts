@@ -5,8 +5,9 @@ import type { ResolvedInfisicalOptions } from '../../../../libs/infisical-config
 import { InfisicalHttpClient, isObject } from '../../../../libs/infisical-config/src/source/infisical-http.client.js';
 import { toLoadError } from '../../../../libs/infisical-config/src/source/infisical-failure.util.js';
 import { InfisicalSource } from '../../../../libs/infisical-config/src/source/infisical.source.js';
-import { resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
-import { EXIT } from '../exit-codes.js';
+import { resolveAdminOptions, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { countSteps, loadProvisionSession, summarize } from './provision.command.js';
 
 type Status = 'ok' | 'warn' | 'fail' | 'info';
 
@@ -20,6 +21,7 @@ export interface CheckItem {
 
 interface CheckFlags extends ConnectionFlags {
   json?: boolean;
+  layout?: string;
 }
 
 const TLS_REMEDY =
@@ -27,8 +29,45 @@ const TLS_REMEDY =
 
 const duration = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`);
 
+/**
+ * With a layout: the layout is valid, and the identity may read everything provision reads (a refusal
+ * names the missing permission); then what the plan would do.
+ */
+async function layoutChecks(layoutFile: string, options: ResolvedInfisicalOptions, source: InfisicalSource): Promise<CheckItem[]> {
+  const Session = await loadProvisionSession();
+  let session;
+  try {
+    session = await Session.open(layoutFile, options, { prune: false, source });
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    const { PermissionRefusedError } = await import('../provision/infisical-admin.client.js');
+    if (error instanceof PermissionRefusedError) return [{ check: 'provision access', status: 'fail', detail: `cannot ${error.what}: missing ${error.missing}`, remedy: error.remedy }];
+    return [{ check: error.exitCode === EXIT.usage ? 'layout' : 'provision access', status: 'fail', detail: error.message }];
+  }
+  try {
+    const { layout, plan } = session;
+    const counts = countSteps(plan.steps);
+    const items: CheckItem[] = [
+      { check: 'layout', status: 'ok', detail: `${layoutFile}: ${layout.projects.length} project(s), ${layout.identities.length} identit${layout.identities.length === 1 ? 'y' : 'ies'}` },
+      { check: 'provision access', status: 'ok', detail: 'read every project, environment, folder, import, identity and membership the layout names' },
+      { check: 'provision plan', status: 'info', detail: summarize(counts) },
+    ];
+    if (counts.create + counts.update > 0) {
+      items.push({
+        check: 'provision permissions',
+        status: 'info',
+        detail: 'applying needs the organization permissions to create projects and identities (the Admin organization role); a refusal names the one missing',
+      });
+    }
+    for (const problem of plan.problems) items.push({ check: 'provision plan', status: 'warn', detail: problem });
+    return items;
+  } finally {
+    session.close();
+  }
+}
+
 /** Runs every check in order; a failure of the site or the login stops the rest (they would fail the same way). */
-export async function runChecks(options: ResolvedInfisicalOptions): Promise<{ items: CheckItem[]; exitCode: number }> {
+export async function runChecks(options: ResolvedInfisicalOptions, layoutFile?: string): Promise<{ items: CheckItem[]; exitCode: number }> {
   const items: CheckItem[] = [];
   const fail = (check: string, error: unknown): { items: CheckItem[]; exitCode: number } => {
     const loadError = error instanceof InfisicalLoadError ? error : toLoadError('startup', error, options);
@@ -90,9 +129,14 @@ export async function runChecks(options: ResolvedInfisicalOptions): Promise<{ it
       }
     }
 
-    // 4. Every scope: access, how many secrets.
+    // 4. Every scope: access, how many secrets; with a layout, what provision needs instead.
     let exitCode: number = EXIT.ok;
-    for (const scope of options.scopes) {
+    if (layoutFile !== undefined) {
+      const layoutItems = await layoutChecks(layoutFile, options, source);
+      items.push(...layoutItems);
+      if (layoutItems.some((item) => item.status === 'fail')) exitCode = layoutItems.some((item) => item.check === 'layout' && item.status === 'fail') ? EXIT.usage : EXIT.infisical;
+    }
+    for (const scope of layoutFile === undefined ? options.scopes : []) {
       const name = `scope ${scope.environment}:${scope.secretPath}${scope.recursive ? ' (recursive)' : ''}`;
       try {
         const { secrets } = await source.fetchScope(scope);
@@ -122,10 +166,11 @@ export function registerCheck(program: Command, withConnection: (command: Comman
     program
       .command('check')
       .description('Checks that Infisical is reachable and is Infisical, the TLS setup, the login, the token settings and every scope (access, secret count). Prints no value.')
-      .option('--json', 'print the report as JSON'),
+      .option('--json', 'print the report as JSON')
+      .option('--layout <file>', 'instead of the scopes, check what `provision <file>` needs: a valid layout and read access to all it names (INFISICAL_PROJECT_ID and INFISICAL_ENVIRONMENT not needed)'),
   ).action(async (flags: CheckFlags) => {
-    const options = resolveCliOptions(flags);
-    const { items, exitCode } = await runChecks(options);
+    const options = flags.layout === undefined ? resolveCliOptions(flags) : resolveAdminOptions(flags);
+    const { items, exitCode } = await runChecks(options, flags.layout);
     if (flags.json) {
       process.stdout.write(`${JSON.stringify({ ok: exitCode === EXIT.ok, exitCode, checks: items }, null, 2)}\n`);
     } else {

@@ -1,0 +1,133 @@
+import type { Command } from 'commander';
+import { resolveAdminOptions } from '../cli-context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import type { ProvisionStep, StepAction } from '../provision/provision.plan.js';
+import type { ProvisionSession } from '../provision/provision.session.js';
+
+interface ProvisionFlags {
+  apply?: boolean;
+  prune?: boolean;
+  json?: boolean;
+  siteUrl?: string;
+  caCert?: string[];
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const MARKS: Record<StepAction, string> = { create: '+ create', update: '~ change', keep: '= keep  ', extra: '? extra ', delete: '- delete' };
+
+/**
+ * The provision code, loaded on use: it checks the layout with class-validator and class-transformer,
+ * optional peers of the package, which the other commands do not need.
+ */
+export async function loadProvisionSession(): Promise<typeof ProvisionSession> {
+  try {
+    return (await import('../provision/provision.session.js')).ProvisionSession;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /class-(validator|transformer)/.test(String((error as Error).message))) {
+      throw new CliError('provision checks the layout with class-validator and class-transformer (optional peers of nestjs-infisical-config): npm install class-validator class-transformer', EXIT.usage);
+    }
+    throw error;
+  }
+}
+
+/** Counts per action, for the summary line and the exit code. */
+export function countSteps(steps: readonly ProvisionStep[]): Record<StepAction, number> {
+  const counts: Record<StepAction, number> = { create: 0, update: 0, keep: 0, extra: 0, delete: 0 };
+  for (const step of steps) counts[step.action] += 1;
+  return counts;
+}
+
+export const summarize = (counts: Record<StepAction, number>) =>
+  `${counts.create} to create, ${counts.update} to change, ${counts.delete} to delete, ${counts.keep} unchanged` +
+  (counts.extra > 0 ? `, ${counts.extra} not in the layout (kept; --prune deletes what provision may delete)` : '');
+
+async function runProvision(file: string, flags: ProvisionFlags, describeStep: (step: ProvisionStep) => string, session: ProvisionSession): Promise<number> {
+  const { plan } = session;
+  const counts = countSteps(plan.steps);
+  const pending = counts.create + counts.update + counts.delete;
+  const out = (line: string) => {
+    if (!flags.json) process.stdout.write(`${line}\n`);
+  };
+
+  out(`Layout ${file}: ${flags.apply ? 'applying' : 'plan only, nothing changes without --apply'}${flags.prune ? ', with --prune' : ''}`);
+  for (const step of plan.steps) out(`  ${MARKS[step.action]}  ${describeStep(step)}`);
+  out(`Plan: ${summarize(counts)}.`);
+  for (const problem of plan.problems) out(`problem: ${problem}`);
+
+  const applied: ProvisionStep[] = [];
+  let exitCode: number = EXIT.ok;
+  if (plan.problems.length > 0) {
+    out(flags.apply ? 'Nothing was changed: solve the problems above first.' : 'Solve the problems above before --apply.');
+    exitCode = EXIT.findings;
+  } else if (!flags.apply) {
+    out(pending === 0 ? 'Infisical matches the layout: nothing to do.' : 'Run again with --apply to make these changes.');
+    exitCode = pending === 0 ? EXIT.ok : EXIT.findings;
+  } else if (pending === 0) {
+    out('Infisical matches the layout: nothing to do.');
+  } else {
+    try {
+      await session.apply((step) => {
+        applied.push(step);
+        out(`  done  ${MARKS[step.action].trim()} ${describeStep(step)}`);
+      });
+    } catch (error) {
+      if (flags.json) process.stdout.write(`${JSON.stringify(report(file, flags, session, describeStep, applied, false), null, 2)}\n`);
+      if (error instanceof CliError) throw new CliError(`${error.message}\n${applied.length} of ${pending} changes were made; run provision again to plan the rest.`, error.exitCode);
+      throw error;
+    }
+    const written = applied.filter((step) => step.kind === 'client-secret');
+    out(`Applied ${applied.length} change${applied.length === 1 ? '' : 's'}.${written.length > 0 ? ` ${written.length} credentials file${written.length === 1 ? '' : 's'} written (mode 0600): hand each to what runs as its identity, never commit them.` : ''}`);
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify(report(file, flags, session, describeStep, applied, true), null, 2)}\n`);
+  return exitCode;
+}
+
+function report(file: string, flags: ProvisionFlags, session: ProvisionSession, describeStep: (step: ProvisionStep) => string, applied: ProvisionStep[], completed: boolean) {
+  return {
+    layout: file,
+    apply: flags.apply ?? false,
+    prune: flags.prune ?? false,
+    completed,
+    steps: session.plan.steps.map((step) => ({ kind: step.kind, action: step.action, description: describeStep(step), applied: applied.includes(step) })),
+    problems: session.plan.problems,
+  };
+}
+
+export function registerProvision(program: Command): void {
+  program
+    .command('provision')
+    .description(
+      'Creates the projects, environments, folders, secret imports and machine identities a layout file declares. Plans by default; --apply makes the changes. Deletes nothing without --prune. Writes each new client secret only to its credentials file.',
+    )
+    .argument('<layout-file>', 'the layout, JSON or YAML')
+    .option('--apply', 'make the changes (default: print the plan only)')
+    .option('--prune', 'also delete what the layout does not name in its projects: environments, folders, imports, identity memberships (listed first)')
+    .option('--json', 'print the plan (and what was applied) as JSON')
+    .option('--site-url <url>', 'base URL of Infisical (default: INFISICAL_SITE_URL)')
+    .option('--ca-cert <file>', 'PEM file of a private CA, beside NODE_EXTRA_CA_CERTS (repeatable)', collect)
+    .addHelpText(
+      'after',
+      `
+Login: the identity named by the module's variables (INFISICAL_CLIENT_ID and INFISICAL_CLIENT_SECRET, or
+INFISICAL_AUTH_METHOD and its variables); it needs the organization permissions to create projects and
+identities (the Admin organization role). INFISICAL_PROJECT_ID and INFISICAL_ENVIRONMENT are not needed.
+
+Exit codes: 0 done or nothing to do, 1 changes pending (plan) or a problem, 2 layout or usage error,
+3 Infisical unreachable or refused (the missing permission is named).`,
+    )
+    .action(async (file: string, flags: ProvisionFlags) => {
+      const options = resolveAdminOptions(flags);
+      const Session = await loadProvisionSession();
+      const { describeStep } = await import('../provision/provision.plan.js');
+      const session = await Session.open(file, options, {
+        prune: flags.prune ?? false,
+        onWait: (seconds) => process.stderr.write(`infisical-config: Infisical rate-limited the requests; waiting ${seconds}s\n`),
+      });
+      try {
+        process.exitCode = await runProvision(file, flags, describeStep, session);
+      } finally {
+        session.close();
+      }
+    });
+}

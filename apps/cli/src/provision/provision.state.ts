@@ -1,0 +1,103 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse } from 'dotenv';
+import { BOOTSTRAP_VARIABLES } from '../../../../libs/infisical-config/src/infisical-config.constants.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import type { InfisicalAdminClient, RemoteIdentity, RemoteImport, RemoteMembership, RemoteProject, RemoteUniversalAuth } from './infisical-admin.client.js';
+import type { ProvisionLayout } from './provision-layout.js';
+
+/** What Infisical holds of one declared project. */
+export interface ProjectState {
+  readonly remote: RemoteProject;
+  /** environment slug → every folder path in it (`/` excluded) */
+  readonly folders: ReadonlyMap<string, ReadonlySet<string>>;
+  /** `environment:path` → the imports of that folder, for the folders the layout declares */
+  readonly imports: ReadonlyMap<string, readonly RemoteImport[]>;
+  readonly memberships: readonly RemoteMembership[];
+}
+
+export interface IdentityState {
+  readonly remote: RemoteIdentity;
+  readonly universalAuth?: RemoteUniversalAuth;
+}
+
+/** Everything the plan compares the layout with: only what the layout names (projects, identities, files). */
+export interface ProvisionState {
+  readonly projects: ReadonlyMap<string, ProjectState>;
+  readonly identities: ReadonlyMap<string, IdentityState>;
+  /** credentials files that exist → the client id they hold ('' when none) */
+  readonly credentialFiles: ReadonlyMap<string, string>;
+}
+
+export const folderKey = (environment: string, path: string) => `${environment}:${path}`;
+
+const childPath = (parent: string, name: string) => (parent === '/' ? `/${name}` : `${parent}/${name}`);
+
+/** Exactly one by name, or none; two with one name cannot be told apart, so the layout cannot name them. */
+function uniqueByName<T extends { name: string }>(entries: readonly T[], plural: string): Map<string, T> {
+  const byName = new Map<string, T>();
+  for (const entry of entries) {
+    if (byName.has(entry.name)) throw new CliError(`Infisical has two ${plural} named "${entry.name}": rename one in Infisical so the layout can name it`, EXIT.findings);
+    byName.set(entry.name, entry);
+  }
+  return byName;
+}
+
+async function readProject(client: InfisicalAdminClient, remote: RemoteProject, layout: ProvisionLayout['projects'][number]): Promise<ProjectState> {
+  const folders = new Map<string, Set<string>>();
+  const imports = new Map<string, RemoteImport[]>();
+  const existing = new Set(remote.environments.map((environment) => environment.slug));
+  for (const environment of layout.environments) {
+    if (!existing.has(environment.slug)) continue;
+    // The whole tree, so that --prune sees folders the layout no longer names.
+    const paths = new Set<string>();
+    const pending = ['/'];
+    while (pending.length > 0) {
+      const parent = pending.shift() as string;
+      for (const name of await client.listFolders(remote, { environment: environment.slug, path: parent })) {
+        const path = childPath(parent, name);
+        paths.add(path);
+        pending.push(path);
+      }
+    }
+    folders.set(environment.slug, paths);
+    for (const path of ['/', ...environment.folders]) {
+      if (path === '/' || paths.has(path)) imports.set(folderKey(environment.slug, path), await client.listImports(remote, { environment: environment.slug, path }));
+    }
+  }
+  return { remote, folders, imports, memberships: await client.listMemberships(remote) };
+}
+
+function readCredentialFiles(layout: ProvisionLayout): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const identity of layout.identities) {
+    const file = identity.credentialsFile;
+    if (file === undefined || !existsSync(file)) continue;
+    try {
+      files.set(file, parse(readFileSync(file))[BOOTSTRAP_VARIABLES.clientId] ?? '');
+    } catch (error) {
+      throw new CliError(`cannot read the credentials file ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`, EXIT.usage);
+    }
+  }
+  return files;
+}
+
+/** Reads what the layout names from Infisical (GETs only) and the credentials files on disk. */
+export async function readProvisionState(client: InfisicalAdminClient, layout: ProvisionLayout): Promise<ProvisionState> {
+  const remoteProjects = uniqueByName(await client.listProjects(), 'projects');
+  const projects = new Map<string, ProjectState>();
+  for (const project of layout.projects) {
+    const remote = remoteProjects.get(project.name);
+    if (remote) projects.set(project.name, await readProject(client, remote, project));
+  }
+  const identities = new Map<string, IdentityState>();
+  if (layout.identities.length > 0) {
+    const remoteIdentities = uniqueByName(await client.listIdentities(layout.organizationId), 'machine identities');
+    for (const identity of layout.identities) {
+      const remote = remoteIdentities.get(identity.name);
+      if (!remote) continue;
+      const universalAuth = await client.getUniversalAuth(remote);
+      identities.set(identity.name, universalAuth ? { remote, universalAuth } : { remote });
+    }
+  }
+  return { projects, identities, credentialFiles: readCredentialFiles(layout) };
+}
