@@ -61,7 +61,7 @@ export function resolveCliOptions(flags: ConnectionFlags, env: NodeJS.ProcessEnv
  */
 export function resolveAdminOptions(flags: Pick<ConnectionFlags, 'siteUrl' | 'caCert'>, env: NodeJS.ProcessEnv = process.env): ResolvedInfisicalOptions {
   return resolveCliOptions(
-    { siteUrl: flags.siteUrl, caCert: flags.caCert, projectId: env[BOOTSTRAP_VARIABLES.projectId] || 'layout-defined', env: [env[BOOTSTRAP_VARIABLES.environment] || 'layout-defined'] },
+    { siteUrl: flags.siteUrl, caCert: flags.caCert, projectId: env[BOOTSTRAP_VARIABLES.projectId] || 'named-by-the-layout', env: [env[BOOTSTRAP_VARIABLES.environment] || 'named-by-the-layout'] },
     env,
   );
 }

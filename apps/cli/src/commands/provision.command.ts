@@ -24,8 +24,8 @@ export async function loadProvisionSession(): Promise<typeof ProvisionSession> {
   try {
     return (await import('../provision/provision.session.js')).ProvisionSession;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /class-(validator|transformer)/.test(String((error as Error).message))) {
-      throw new CliError('provision checks the layout with class-validator and class-transformer (optional peers of nestjs-infisical-config): npm install class-validator class-transformer', EXIT.usage);
+    if ((error as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && /class-(validator|transformer)|reflect-metadata/.test(String((error as Error).message))) {
+      throw new CliError('provision checks the layout with class-validator and class-transformer (optional peers of nestjs-infisical-config) and reflect-metadata: npm install class-validator class-transformer reflect-metadata', EXIT.usage);
     }
     throw error;
   }

@@ -147,7 +147,9 @@ export async function readLayout(path: string): Promise<ProvisionLayout> {
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new CliError(`${file} must hold an object with organizationId, projects and identities`, EXIT.usage);
   }
-  const schema = plainToInstance(ProvisionLayoutSchema, plain, { enableImplicitConversion: false });
+  // Top-level `x-` keys hold YAML anchors (shared environments, token settings), as in docker-compose files.
+  const declared = Object.fromEntries(Object.entries(plain).filter(([key]) => !key.startsWith('x-')));
+  const schema = plainToInstance(ProvisionLayoutSchema, declared, { enableImplicitConversion: false });
   const shape = shapeProblems(validateSync(schema, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
   const { layout, problems } = shape.length === 0 ? declare(schema, file) : { layout: undefined, problems: shape };
   if (problems.length > 0 || !layout) {

@@ -1,3 +1,5 @@
+// class-transformer's @Type reads decorator metadata (reflect-metadata comes with @nestjs/common).
+import 'reflect-metadata';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMinSize, IsArray, IsBoolean, IsIn, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 
