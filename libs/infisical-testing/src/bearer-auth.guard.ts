@@ -1,4 +1,4 @@
-import { tokenMissing } from './infisical-error.replies.js';
+import { tokenMissing, tokenNotFound } from './infisical-error.replies.js';
 import type { RegisteredIdentity } from './identity-registry.js';
 import type { HandlerContext, InboundRequest } from './route-handler.types.js';
 
@@ -7,8 +7,8 @@ export function authenticateRequest(request: InboundRequest, context: HandlerCon
   const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
   if (!match) throw tokenMissing();
   const identityId = context.tokens.verify(match[1] as string);
+  // deleting an identity revokes its tokens first; this only guards the order of those two steps
   const identity = context.identities.findById(identityId);
-  // identities are fixed for the server's lifetime, so a verified token always has one
-  if (!identity) throw new Error('Verified token without identity');
+  if (!identity) throw tokenNotFound();
   return identity;
 }

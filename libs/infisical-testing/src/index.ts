@@ -11,8 +11,10 @@ export type {
   LocalInfisicalJwtAuth,
   LocalInfisicalKubernetesAuth,
   LocalInfisicalOidcAuth,
+  LocalInfisicalProject,
   LocalInfisicalSeed,
 } from './local-infisical.seed.js';
+export type { LocalInfisicalOrganizationRole, LocalInfisicalProjectRole } from './permission.policy.js';
 export type {
   LocalInfisicalSeedWebhook,
   LocalInfisicalWebhook,

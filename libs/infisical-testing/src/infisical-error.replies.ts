@@ -1,6 +1,7 @@
 import { jsonReply } from './http-reply.util.js';
 import type { Reply } from './route-handler.types.js';
 import type { LocalInfisicalRoute } from './local-infisical.routes.js';
+import type { OrganizationSubject, PermissionAction, ProjectSubject } from './permission.policy.js';
 
 /** One issue of a Zod validation failure, as Infisical sends it in `message` for ValidationFailure. */
 export interface ValidationIssue {
@@ -24,12 +25,15 @@ export class InfisicalReplyError extends Error {
     /** the `message` field: a sentence, or the Zod issues for ValidationFailure */
     readonly reply: string | ValidationIssue[],
     readonly headers: Record<string, string> = {},
+    /** upstream's `details` (403 PermissionDenied: the rules that applied); omitted when undefined */
+    readonly details?: unknown,
   ) {
     super(typeof reply === 'string' ? reply : 'Validation failed');
   }
 
   toReply(): Reply {
-    return jsonReply(this.statusCode, { statusCode: this.statusCode, message: this.reply, error: this.error }, this.headers);
+    const body = { statusCode: this.statusCode, message: this.reply, error: this.error, ...(this.details !== undefined && { details: this.details }) };
+    return jsonReply(this.statusCode, body, this.headers);
   }
 }
 
@@ -126,6 +130,94 @@ export const secretAlreadyExists = (): InfisicalReplyError => new InfisicalReply
 export const newSecretNameTaken = (): InfisicalReplyError =>
   new InfisicalReplyError(400, 'BadRequest', 'Secret with the new name already exist');
 
+// Permissions. A CASL refusal names the action and subject; `details` lists the actor's rules for that pair,
+// which is always empty here: the built-in roles grant or do not, and none of them forbids explicitly.
+export const permissionDenied = (action: PermissionAction, subject: OrganizationSubject | ProjectSubject): InfisicalReplyError =>
+  new InfisicalReplyError(403, 'PermissionDenied', `You are not allowed to ${action} on ${subject}`, {}, []);
+/** Newer servers check project creation themselves (workspace or project), not through CASL. */
+export const projectCreationForbidden = (): InfisicalReplyError =>
+  new InfisicalReplyError(403, 'ForbiddenError', "You don't have permission to create a project");
+export const organizationMismatch = (actorOrgId: string): InfisicalReplyError =>
+  new InfisicalReplyError(
+    403,
+    'ForbiddenError',
+    `Your token is scoped to organization with ID ${actorOrgId}, but this resource belongs to a different organization.`,
+  );
+
+// Projects and environments (management routes)
+/** `GET /api/v1/workspace/:id` looks the project up itself. */
+export const projectIdNotFound = (projectId: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Project with ID '${projectId}' not found`);
+/** The permission service's lookup, which every other project-scoped management route goes through (sic). */
+export const projectNotFoundForPermission = (projectId: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Project with ${projectId} not found`);
+export const projectSlugTaken = (slug: string): InfisicalReplyError =>
+  new InfisicalReplyError(
+    400,
+    'BadRequest',
+    `A project with the slug "${slug}" already exists in your organization. Please choose a different name or slug.`,
+  );
+/** Upstream names the error after the operation (`CreateEnvironment`, `UpdateEnvironment`). */
+export const environmentSlugTaken = (operation: 'CreateEnvironment' | 'UpdateEnvironment'): InfisicalReplyError =>
+  new InfisicalReplyError(400, operation, 'Environment with slug already exists');
+/** The delete's NotFound carries the operation's name in `error`, the update's the default. */
+export const environmentIdNotFound = (id: string, projectId: string, error: 'NotFound' | 'DeleteEnvironment' = 'NotFound'): InfisicalReplyError =>
+  new InfisicalReplyError(404, error, `Environment with id '${id}' in project with ID '${projectId}' not found`);
+/** Folder creation's wording (the project id quoted). */
+export const environmentNotFoundInProject = (environment: string, projectId: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Environment with slug '${environment}' in project with ID '${projectId}' not found`);
+/** Folder listing's and deletion's wording. */
+export const environmentSlugNotFound = (environment: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Environment with slug '${environment}' not found`);
+
+// Folders and secret imports
+export const targetFolderNotFound = (): InfisicalReplyError => new InfisicalReplyError(404, 'NotFound', 'Target folder not found');
+/** Upstream passes its sentence as `error:` instead of `message:`, so the default message goes out. */
+export const importedEnvironmentNotFound = (): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', 'The requested entity is not found');
+export const cyclicImport = (): InfisicalReplyError => new InfisicalReplyError(400, 'BadRequest', 'Cyclic import not allowed');
+/** Replication is an Enterprise feature: a server without the licence answers this. */
+export const replicationNotInPlan = (): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'BadRequest', 'Failed to create secret replication due to plan restriction. Upgrade plan to create replication.');
+export const secretImportNotFound = (id: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Secret import with folder ID '${id}' not found`);
+
+// Identities and Universal Auth. The identity routes and the Universal Auth routes word the same miss differently.
+export const identityNotFound = (identityId: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Failed to find identity with id ${identityId}`);
+export const identityNotFoundForAuth = (identityId: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Failed to find identity with ID ${identityId}`);
+export const organizationRoleNotFound = (role: string, orgId: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Specified roles '${role}' was not found in the organization with ID '${orgId}'`);
+export const universalAuthNotFound = (identityId: string): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', `Failed to find universal auth for identity with ID ${identityId}`);
+export const universalAuthAlreadyAttached = (): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'BadRequest', 'Failed to add universal auth to already configured identity');
+export const universalAuthMissing = (): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'BadRequest', 'The identity does not have universal auth');
+/** The service's own check, reached when the route's schema could not compare (one of the two TTLs given). */
+export const accessTokenTtlAboveMax = (): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'BadRequest', 'Access token TTL cannot be greater than max TTL');
+export const invalidTrustedIp = (): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'BadRequest', 'The IP is not a valid IPv4, IPv6, or CIDR block');
+export const clientSecretExpired = (): InfisicalReplyError =>
+  new InfisicalReplyError(401, 'UnauthorizedError', 'Access denied due to expired client secret');
+export const clientSecretUsesExhausted = (): InfisicalReplyError =>
+  new InfisicalReplyError(401, 'UnauthorizedError', 'Access denied due to client secret usage limit reached');
+
+// Project memberships of identities
+export const identityOutsideOrganization = (identityId: string): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'BadRequest', `Identity ${identityId} is missing organization membership`);
+/** The explicit check of servers before the membership rewrite (newer ones leave it to a unique index). */
+export const identityAlreadyInProject = (identityId: string, projectId: string): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'BadRequest', `Identity with id ${identityId} already exists in project with id ${projectId}`);
+export const projectRolesNotFound = (): InfisicalReplyError => new InfisicalReplyError(404, 'NotFound', 'One or more custom roles not found');
+export const permanentRoleRequired = (): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'BadRequest', 'Identity must have at least one permanent role');
+export const identityNotInProject = (): InfisicalReplyError => new InfisicalReplyError(400, 'BadRequest', "Identity doesn't have membership");
+export const ownMembershipUndeletable = (): InfisicalReplyError =>
+  new InfisicalReplyError(400, 'BadRequest', "You can't delete your own membership");
+
 // Transport-level answers, worded like Fastify's defaults
 export const routeNotFound = (method: string, url: string): InfisicalReplyError =>
   new InfisicalReplyError(404, 'Not Found', `Route ${method}:${url} not found`);
@@ -151,14 +243,41 @@ const LOGIN_REFUSALS: Partial<Record<LocalInfisicalRoute, string>> = {
 
 /**
  * Per-route limits observed on a self-hosted server: secret reads 40/min, writes and logins 200, others 60
- * (every login route, workload ones included, uses the write limit upstream).
+ * (every login route, workload ones included, uses the write limit upstream). The management routes take
+ * upstream's classes: folder and import writes the secrets limit (40 observed), project creation its own
+ * (30), other writes 200, reads 60.
  */
+const RATE_LIMITS: Partial<Record<LocalInfisicalRoute, number>> = {
+  listSecrets: 40,
+  getSecret: 40,
+  createSecret: 200,
+  updateSecret: 200,
+  deleteSecret: 200,
+  createSecretsBatch: 200,
+  updateSecretsBatch: 200,
+  createProject: 30,
+  createEnvironment: 200,
+  updateEnvironment: 200,
+  deleteEnvironment: 200,
+  createFolder: 40,
+  deleteFolder: 40,
+  createSecretImport: 40,
+  deleteSecretImport: 40,
+  createIdentity: 200,
+  updateIdentity: 200,
+  deleteIdentity: 200,
+  attachUniversalAuth: 200,
+  updateUniversalAuth: 200,
+  createClientSecret: 200,
+  createProjectIdentityMembership: 200,
+  updateProjectIdentityMembership: 200,
+  deleteProjectIdentityMembership: 200,
+};
+
 function rateLimitOf(route: LocalInfisicalRoute | undefined): number {
-  if (route === 'listSecrets' || route === 'getSecret') return 40;
-  if (route === 'createSecret' || route === 'updateSecret' || route === 'deleteSecret') return 200;
-  if (route === 'createSecretsBatch' || route === 'updateSecretsBatch') return 200;
-  if (route !== undefined && LOGIN_REFUSALS[route] !== undefined) return 200;
-  return 60;
+  if (route === undefined) return 60;
+  if (LOGIN_REFUSALS[route] !== undefined) return 200;
+  return RATE_LIMITS[route] ?? 60;
 }
 
 /** @fastify/rate-limit's answer, with the headers a client may use to back off. */

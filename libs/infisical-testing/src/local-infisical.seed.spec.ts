@@ -77,6 +77,27 @@ describe('loadLocalInfisicalSeed', () => {
     expect(() => loadLocalInfisicalSeed(join(dir, 'missing.json'))).toThrow(/cannot read the file: ENOENT/);
   });
 
+  it('checks the organization, names, roles and project slugs (optional fields)', async () => {
+    const start = LocalInfisicalServer.start({
+      seed: {
+        organizationId: '',
+        identities: [{ clientId: 'a', clientSecret: 'x', projects: [], name: '', organizationRole: 'owner', projectRole: 'editor' }],
+        projects: { p: { environments: {} }, q: { name: 7, slug: 'p', environments: {} } },
+      } as unknown as LocalInfisicalSeed,
+    });
+
+    await expect(start).rejects.toMatchObject({
+      problems: [
+        'organizationId must be a non-empty string',
+        'identities[0].name must be a non-empty string',
+        `identities[0].organizationRole must be one of 'admin', 'member', 'no-access', got "owner"`,
+        `identities[0].projectRole must be one of 'admin', 'member', 'viewer', 'no-access', got "editor"`,
+        'projects.q.name must be a non-empty string',
+        "projects.q.slug 'p' is already the slug of projects.p (slugs are unique in the organization)",
+      ],
+    });
+  });
+
   it('is also what LocalInfisicalServer.start() applies to options.seed', async () => {
     const start = LocalInfisicalServer.start({ seed: { identities: 'x', projects: [] } as unknown as LocalInfisicalSeed });
 

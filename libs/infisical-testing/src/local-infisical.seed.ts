@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { LocalInfisicalSeedError } from './local-infisical-seed.error.js';
 import { checkWebhook } from './local-infisical.webhooks.js';
 import type { LocalInfisicalSeedWebhook } from './local-infisical.webhooks.js';
+import { isOrganizationRole, isProjectRole, ORGANIZATION_ROLES, PROJECT_ROLES } from './permission.policy.js';
+import type { LocalInfisicalOrganizationRole, LocalInfisicalProjectRole } from './permission.policy.js';
 
 /**
  * Kubernetes Auth. The real server sends the service-account token to the cluster's TokenReview API; this
@@ -72,8 +74,22 @@ export interface LocalInfisicalIdentity {
   clientId?: string;
   /** Universal Auth client secret; with `clientId` */
   clientSecret?: string;
-  /** project ids this identity is a member of */
+  /** project ids this identity is a member of, each with `projectRole` */
   projects: string[];
+  /** shown in the identity routes; @default the clientId, else the identityId */
+  name?: string;
+  /**
+   * Its role in the organization: `admin` may manage identities, `member` may create projects and read
+   * identities, `no-access` neither.
+   * @default 'member'
+   */
+  organizationRole?: LocalInfisicalOrganizationRole;
+  /**
+   * Its role in each of `projects`: `admin` (everything), `member` (secrets, folders, imports; reads
+   * environments and memberships), `viewer` (reads secrets, folders, imports, environments), `no-access`.
+   * @default 'admin'
+   */
+  projectRole?: LocalInfisicalProjectRole;
   /**
    * Seconds the token lives without renewal; fractions are allowed so tests can expire tokens quickly.
    * Shared by every auth method of the identity (the real server configures TTLs per method).
@@ -102,14 +118,25 @@ export interface LocalInfisicalFolder {
   imports?: Array<{ environment: string; secretPath: string }>;
 }
 
+/** One project: its environments (slug -> folder path -> folder), in position order. */
+export interface LocalInfisicalProject {
+  /** @default the project id */
+  name?: string;
+  /** unique in the organization; @default the project id */
+  slug?: string;
+  /** environment slug -> folder path ('/', '/nested', '/a/b') -> folder; an environment's name is its slug */
+  environments: Record<string, Record<string, LocalInfisicalFolder>>;
+  /** registered at start as `addWebhook()` would (give them an `id` to name them in tests) */
+  webhooks?: LocalInfisicalSeedWebhook[];
+}
+
 /** Everything the local server knows at start. */
 export interface LocalInfisicalSeed {
+  /** the one organization every identity and project belongs to; @default a random UUID */
+  organizationId?: string;
   identities: LocalInfisicalIdentity[];
-  /**
-   * projectId -> environment slug -> folder path ('/', '/nested', '/a/b') -> folder; and the project's
-   * webhooks, registered at start as `addWebhook()` would (give them an `id` to name them in tests)
-   */
-  projects: Record<string, { environments: Record<string, Record<string, LocalInfisicalFolder>>; webhooks?: LocalInfisicalSeedWebhook[] }>;
+  /** projectId -> project */
+  projects: Record<string, LocalInfisicalProject>;
 }
 
 /** Default TTL of a Universal Auth token, in seconds (Infisical's own default: 30 days). */
@@ -156,6 +183,11 @@ function checkStringList(value: unknown, at: string, problems: Problems): void {
 function checkString(value: unknown, at: string, problems: Problems, required: boolean): void {
   if (value === undefined && !required) return;
   if (typeof value !== 'string' || value.length === 0) problems.push(`${at} must be a non-empty string`);
+}
+
+function checkRole(value: unknown, at: string, roles: readonly string[], isRole: (value: unknown) => boolean, problems: Problems): void {
+  if (value === undefined || isRole(value)) return;
+  problems.push(`${at} must be one of ${roles.map((role) => `'${role}'`).join(', ')}, got ${JSON.stringify(value)}`);
 }
 
 /** The workload methods' configurations, by seed field; each checks its own fields. */
@@ -237,6 +269,9 @@ function checkIdentities(value: unknown, problems: Problems): void {
     if (!Array.isArray(identity.projects) || identity.projects.some((project) => typeof project !== 'string')) {
       problems.push(`${at}.projects must be an array of project ids`);
     }
+    checkString(identity.name, `${at}.name`, problems, false);
+    checkRole(identity.organizationRole, `${at}.organizationRole`, ORGANIZATION_ROLES, isOrganizationRole, problems);
+    checkRole(identity.projectRole, `${at}.projectRole`, PROJECT_ROLES, isProjectRole, problems);
     checkTtl(identity.accessTokenTTL, `${at}.accessTokenTTL`, problems);
     checkTtl(identity.accessTokenMaxTTL, `${at}.accessTokenMaxTTL`, problems);
     const ttl = typeof identity.accessTokenTTL === 'number' ? identity.accessTokenTTL : DEFAULT_ACCESS_TOKEN_TTL_SECONDS;
@@ -283,8 +318,18 @@ function checkProjects(value: unknown, problems: Problems): void {
     return;
   }
   const webhookIds = new Set<string>();
+  /** slug -> the project that has it (an unset slug is the project id) */
+  const slugs = new Map<string, string>();
   for (const [projectId, project] of Object.entries(value)) {
     const at = `projects.${projectId}`;
+    if (isRecord(project)) {
+      checkString(project.name, `${at}.name`, problems, false);
+      checkString(project.slug, `${at}.slug`, problems, false);
+      const slug = typeof project.slug === 'string' && project.slug.length > 0 ? project.slug : projectId;
+      const holder = slugs.get(slug);
+      if (holder !== undefined) problems.push(`${at}.slug '${slug}' is already the slug of projects.${holder} (slugs are unique in the organization)`);
+      else slugs.set(slug, projectId);
+    }
     if (!isRecord(project) || !isRecord(project.environments)) {
       problems.push(`${at}.environments must be an object keyed by environment slug`);
       continue;
@@ -328,6 +373,7 @@ export function validateLocalInfisicalSeed(value: unknown, source: string): Loca
   if (!isRecord(value)) {
     problems.push(`the seed must be an object with 'identities' and 'projects', got ${describe(value)}`);
   } else {
+    checkString(value.organizationId, 'organizationId', problems, false);
     checkIdentities(value.identities, problems);
     checkProjects(value.projects, problems);
   }

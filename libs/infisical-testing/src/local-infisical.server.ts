@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -103,6 +104,8 @@ export class LocalInfisicalServer {
     /** 'http://127.0.0.1:PORT', no trailing slash */
     readonly url: string,
     readonly port: number,
+    /** the one organization every identity and project belongs to (`seed.organizationId`, else a random UUID) */
+    readonly organizationId: string,
   ) {}
 
   static async start(options: LocalInfisicalServerOptions): Promise<LocalInfisicalServer> {
@@ -131,8 +134,9 @@ export class LocalInfisicalServer {
     const counter = new RequestCounter();
     const lockout = new LoginLockout(options.loginLockout, now);
     const shutdown = new AbortController();
-    const identities = new IdentityRegistry(seed.identities);
-    const context = { store, tokens, identities, lockout, expander: new SecretReferenceExpander(store), now, etags: options.etags ?? true };
+    const identities = new IdentityRegistry(seed.identities, now);
+    const organizationId = seed.organizationId ?? randomUUID();
+    const context = { store, tokens, identities, lockout, organizationId, expander: new SecretReferenceExpander(store), now, etags: options.etags ?? true };
     const pipeline = new RequestPipeline({ context, faults, counter, shutdown: shutdown.signal });
 
     const httpServer = options.tls ? createHttpsServer(options.tls, pipeline.handle) : createServer(pipeline.handle);
@@ -150,6 +154,7 @@ export class LocalInfisicalServer {
       { httpServer, sockets, shutdown, store, tokens, identities, faults, counter, lockout, webhooks },
       `${options.tls ? 'https' : 'http'}://${urlHost}:${port}`,
       port,
+      organizationId,
     );
   }
 

@@ -10,6 +10,14 @@ export interface LoginLockoutOptions {
   lockSeconds?: number;
 }
 
+/** The lockout in effect, as upstream's Universal Auth configuration reports its own. */
+export interface LoginLockoutSettings {
+  enabled: boolean;
+  attempts: number;
+  windowSeconds: number;
+  lockSeconds: number;
+}
+
 interface LockoutState {
   /** ms timestamps of the failed logins still inside the window */
   failures: number[];
@@ -52,6 +60,10 @@ export class LoginLockout {
     this.attempts = settings.attempts ?? 3;
     this.windowMs = (settings.windowSeconds ?? 30) * 1000;
     this.lockMs = (settings.lockSeconds ?? 300) * 1000;
+  }
+
+  settings(): LoginLockoutSettings {
+    return { enabled: this.enabled, attempts: this.attempts, windowSeconds: this.windowMs / 1000, lockSeconds: this.lockMs / 1000 };
   }
 
   isLocked(clientId: string): boolean {

@@ -80,16 +80,15 @@ export class RequestPipeline {
     const { method, url, query, match } = parsed;
     try {
       if (!match) throw routeNotFound(method, url);
-      let secretName: string | undefined;
-      if (match.rawSecretName !== undefined) {
-        try {
-          secretName = decodeURIComponent(match.rawSecretName);
-        } catch {
-          throw invalidUrl(url);
-        }
+      let params: Record<string, string>;
+      try {
+        params = Object.fromEntries(Object.entries(match.rawParams).map(([name, raw]) => [name, decodeURIComponent(raw)]));
+      } catch {
+        throw invalidUrl(url);
       }
       const body = parseJsonBody(bodyText);
-      return ROUTE_HANDLERS[match.route]({ method, url, secretName, query, headers: request.headers, body }, this.deps.context);
+      const inbound = { method, url, secretName: params.secretName, params, query, headers: request.headers, body };
+      return ROUTE_HANDLERS[match.route](inbound, this.deps.context);
     } catch (error) {
       return replyForError(error);
     }

@@ -12,6 +12,8 @@ export interface InboundRequest {
   url: string;
   /** decoded `:name` of /api/v3/secrets/raw/:name */
   secretName?: string;
+  /** the route's decoded path parameters (`projectId`, `identityId`…) */
+  params: Record<string, string>;
   query: URLSearchParams;
   headers: IncomingHttpHeaders;
   /** parsed JSON body, undefined when there was none */
@@ -31,6 +33,8 @@ export interface HandlerContext {
   tokens: TokenIssuer;
   identities: IdentityRegistry;
   lockout: LoginLockout;
+  /** the one organization every identity and project belongs to */
+  organizationId: string;
   expander: SecretReferenceExpander;
   /** ms clock (options.now) */
   now: () => number;

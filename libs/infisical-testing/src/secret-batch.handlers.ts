@@ -62,7 +62,7 @@ const batchReply = (secrets: StoredSecret[], location: SecretLocation) =>
 export const handleCreateSecretsBatch: RouteHandler = (request, context) => {
   const identity = authenticateRequest(request, context);
   const { location, entries } = readBatch(request.body, true);
-  assertProjectAccess(context, identity, location.projectId);
+  assertProjectAccess(context, identity, location.projectId, { action: 'create', subject: 'secrets' });
 
   const folder = requireFolder(context.store.findFolder(location), location);
   const seen = new Set<string>();
@@ -80,7 +80,7 @@ export const handleCreateSecretsBatch: RouteHandler = (request, context) => {
 export const handleUpdateSecretsBatch: RouteHandler = (request, context) => {
   const identity = authenticateRequest(request, context);
   const { location, entries } = readBatch(request.body, false);
-  assertProjectAccess(context, identity, location.projectId);
+  assertProjectAccess(context, identity, location.projectId, { action: 'edit', subject: 'secrets' });
 
   const folder = requireFolder(context.store.findFolder(location), location);
   for (const { key } of entries) if (!folder.secrets.has(key)) throw secretNotFound(key);

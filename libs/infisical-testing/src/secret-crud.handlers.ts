@@ -50,7 +50,7 @@ export const handleGetSecret: RouteHandler = (request, context) => {
     viewSecretValue: query.booleanFlag('viewSecretValue', true),
   };
   query.finish();
-  assertProjectAccess(context, identity, location.projectId);
+  assertProjectAccess(context, identity, location.projectId, { action: 'read', subject: 'secrets' });
 
   const folder = context.store.findFolder(location);
   const candidates = folder
@@ -75,7 +75,7 @@ export const handleCreateSecret: RouteHandler = (request, context) => {
   const value = body.requiredString('secretValue');
   const fields = readSecretFields(body);
   body.finish();
-  assertProjectAccess(context, identity, location.projectId);
+  assertProjectAccess(context, identity, location.projectId, { action: 'create', subject: 'secrets' });
 
   const folder = requireFolder(context, location);
   if (folder.secrets.has(name)) throw secretAlreadyExists();
@@ -92,7 +92,7 @@ export const handleUpdateSecret: RouteHandler = (request, context) => {
   const newKey = body.optionalString('newSecretName');
   const fields = readSecretFields(body);
   body.finish();
-  assertProjectAccess(context, identity, location.projectId);
+  assertProjectAccess(context, identity, location.projectId, { action: 'edit', subject: 'secrets' });
 
   const folder = requireFolder(context, location);
   const secret = folder.secrets.get(name);
@@ -108,7 +108,7 @@ export const handleDeleteSecret: RouteHandler = (request, context) => {
   const body = RequestFieldsReader.fromBody(request.body, request.query);
   const location = readLocation(body);
   body.finish();
-  assertProjectAccess(context, identity, location.projectId);
+  assertProjectAccess(context, identity, location.projectId, { action: 'delete', subject: 'secrets' });
 
   const folder = requireFolder(context, location);
   const removed = context.store.removeSecret(folder, name);

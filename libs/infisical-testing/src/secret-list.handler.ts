@@ -33,7 +33,7 @@ export const handleListSecrets: RouteHandler = (request, context): Reply => {
   };
   const tagSlugs = (query.optionalString('tagSlugs') ?? '').split(',').filter((slug) => slug.trim().length > 0);
   query.finish();
-  assertProjectAccess(context, identity, projectId);
+  assertProjectAccess(context, identity, projectId, { action: 'read', subject: 'secrets' });
 
   const { store, expander } = context;
   const location: SecretLocation = { projectId, environment, secretPath };

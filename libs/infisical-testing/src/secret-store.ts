@@ -22,14 +22,64 @@ export interface StoredSecret {
   updatedAt: string;
 }
 
+/** A secret import of a folder: the folder `secretPath` of environment `environment` (a slug), same project. */
+export interface StoredImport {
+  id: string;
+  environment: string;
+  secretPath: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export interface StoredFolder {
   id: string;
   projectId: string;
+  /** the environment's slug (kept in step when the slug changes) */
   environment: string;
   path: string;
   secrets: Map<string, StoredSecret>;
-  /** secret imports in the order they were declared */
-  imports: Array<{ environment: string; secretPath: string }>;
+  /** secret imports in the order they were declared; an import's position is its index + 1 */
+  imports: StoredImport[];
+  createdAt: string;
+  updatedAt: string;
+  /** when a secret of this folder last changed */
+  lastSecretModified: string | null;
+}
+
+export interface StoredEnvironment {
+  id: string;
+  name: string;
+  slug: string;
+  /** 1-based order in the project; deleting one leaves a gap, as upstream does */
+  position: number;
+  createdAt: string;
+  updatedAt: string;
+  /** folder path -> folder; the root '/' always exists */
+  folders: Map<string, StoredFolder>;
+}
+
+export interface StoredProject {
+  id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  createdAt: string;
+  updatedAt: string;
+  /** environment slug -> environment */
+  environments: Map<string, StoredEnvironment>;
+}
+
+/** What a new project, environment or environment update carries. */
+export interface ProjectFields {
+  name: string;
+  slug: string;
+  description?: string | null;
+}
+export interface EnvironmentFields {
+  name: string;
+  slug: string;
+  /** 1-based; taking an occupied position shifts the others down */
+  position?: number;
 }
 
 /** The fields a create or update may set besides the value. */
@@ -40,9 +90,6 @@ export interface SecretFields {
   reminderRepeatDays?: number | null;
 }
 
-/** folder path -> folder */
-type EnvironmentFolders = Map<string, StoredFolder>;
-
 /** Called after a secret was created, updated (renamed too) or deleted in the folder at `location`. */
 export type SecretChangeListener = (location: SecretLocation) => void;
 
@@ -50,12 +97,12 @@ export type SecretChangeListener = (location: SecretLocation) => void;
 const MAX_IMPORT_SYNC_DEPTH = 5;
 
 /**
- * The in-memory projects, environments, folders and secrets. It enforces no HTTP rules: handlers
+ * The in-memory projects, environments, folders, imports and secrets. It enforces no HTTP rules: handlers
  * decide which absence is a 404 and which is an empty answer, as Infisical does per route.
  */
 export class SecretStore {
-  /** projectId -> environment slug -> folders */
-  private readonly projects = new Map<string, Map<string, EnvironmentFolders>>();
+  /** projectId -> project, in creation order */
+  private readonly projects = new Map<string, StoredProject>();
   private readonly listeners = new Set<SecretChangeListener>();
 
   constructor(
@@ -63,18 +110,15 @@ export class SecretStore {
     private readonly now: () => number,
   ) {
     for (const [projectId, project] of Object.entries(seed.projects)) {
-      this.projects.set(projectId, new Map());
+      this.addProject(projectId, { name: project.name ?? projectId, slug: project.slug ?? projectId });
       for (const [environment, folders] of Object.entries(project.environments)) {
         this.ensureFolder({ projectId, environment, secretPath: '/' });
         for (const [path, folder] of Object.entries(folders)) {
           const stored = this.ensureFolder({ projectId, environment, secretPath: normalizeSecretPath(path) });
           for (const [key, value] of Object.entries(folder.secrets ?? {})) this.createSecret(stored, key, value);
-          stored.imports.push(
-            ...(folder.imports ?? []).map((entry) => ({
-              environment: entry.environment,
-              secretPath: normalizeSecretPath(entry.secretPath),
-            })),
-          );
+          for (const entry of folder.imports ?? []) {
+            this.addImport(stored, { environment: entry.environment, secretPath: normalizeSecretPath(entry.secretPath) });
+          }
         }
       }
     }
@@ -84,17 +128,138 @@ export class SecretStore {
     return this.projects.has(projectId);
   }
 
+  findProject(projectId: string): StoredProject | undefined {
+    return this.projects.get(projectId);
+  }
+
+  findProjectBySlug(slug: string): StoredProject | undefined {
+    return [...this.projects.values()].find((project) => project.slug === slug);
+  }
+
+  listProjects(): StoredProject[] {
+    return [...this.projects.values()];
+  }
+
+  /** A new project with a random id and the given environments (each with its root folder), in that order. */
+  createProject(fields: ProjectFields, environments: ReadonlyArray<{ name: string; slug: string }>): StoredProject {
+    const project = this.addProject(randomUUID(), fields);
+    for (const environment of environments) this.createEnvironment(project, environment);
+    return project;
+  }
+
   hasEnvironment(projectId: string, environment: string): boolean {
-    return this.projects.get(projectId)?.has(environment) ?? false;
+    return this.projects.get(projectId)?.environments.has(environment) ?? false;
+  }
+
+  findEnvironment(projectId: string, slug: string): StoredEnvironment | undefined {
+    return this.projects.get(projectId)?.environments.get(slug);
+  }
+
+  findEnvironmentById(projectId: string, id: string): StoredEnvironment | undefined {
+    return [...(this.projects.get(projectId)?.environments.values() ?? [])].find((environment) => environment.id === id);
+  }
+
+  /** By position, as upstream orders them. */
+  listEnvironments(projectId: string): StoredEnvironment[] {
+    return [...(this.projects.get(projectId)?.environments.values() ?? [])].sort((a, b) => a.position - b.position);
+  }
+
+  /** With its root folder; without a position it goes last, onto a taken one it pushes the rest down. */
+  createEnvironment(project: StoredProject, fields: EnvironmentFields): StoredEnvironment {
+    const others = [...project.environments.values()];
+    let position = fields.position;
+    if (position === undefined) position = Math.max(0, ...others.map((other) => other.position)) + 1;
+    else if (others.some((other) => other.position === position)) {
+      for (const other of others) if (other.position >= position) other.position += 1;
+    }
+    const timestamp = this.timestamp();
+    const environment: StoredEnvironment = { id: randomUUID(), name: fields.name, slug: fields.slug, position, createdAt: timestamp, updatedAt: timestamp, folders: new Map() };
+    project.environments.set(environment.slug, environment);
+    this.ensureFolder({ projectId: project.id, environment: environment.slug, secretPath: '/' });
+    return environment;
+  }
+
+  /**
+   * Renames, re-slugs or moves an environment. Folders and imports follow a new slug (upstream links them
+   * by environment id); moving onto a taken position shifts the environments in between by one.
+   */
+  updateEnvironment(project: StoredProject, environment: StoredEnvironment, changes: Partial<EnvironmentFields>): void {
+    if (changes.slug !== undefined && changes.slug !== environment.slug) {
+      const previous = environment.slug;
+      project.environments.delete(previous);
+      project.environments.set(changes.slug, environment);
+      environment.slug = changes.slug;
+      for (const folder of environment.folders.values()) folder.environment = changes.slug;
+      for (const folder of this.foldersOf(project)) {
+        for (const entry of folder.imports) if (entry.environment === previous) entry.environment = changes.slug;
+      }
+    }
+    if (changes.name !== undefined) environment.name = changes.name;
+    const target = changes.position;
+    if (target && [...project.environments.values()].some((other) => other !== environment && other.position === target)) {
+      const from = environment.position;
+      for (const other of project.environments.values()) {
+        if (other === environment) continue;
+        if (target < from && other.position >= target && other.position < from) other.position += 1;
+        if (target > from && other.position > from && other.position <= target) other.position -= 1;
+      }
+    }
+    if (target) environment.position = target;
+    environment.updatedAt = this.timestamp();
+  }
+
+  /** Deletes the environment with its folders and secrets, and the imports of it elsewhere (upstream's cascade). */
+  deleteEnvironment(project: StoredProject, environment: StoredEnvironment): void {
+    project.environments.delete(environment.slug);
+    for (const folder of this.foldersOf(project)) {
+      folder.imports = folder.imports.filter((entry) => entry.environment !== environment.slug);
+    }
   }
 
   findFolder(location: SecretLocation): StoredFolder | undefined {
-    return this.projects.get(location.projectId)?.get(location.environment)?.get(location.secretPath);
+    return this.findEnvironment(location.projectId, location.environment)?.folders.get(location.secretPath);
+  }
+
+  /** The folder holding `folder`; undefined for a root folder. */
+  findParentFolder(folder: StoredFolder): StoredFolder | undefined {
+    const parent = ancestorPaths(folder.path).at(-1);
+    return parent === undefined ? undefined : this.findFolder({ projectId: folder.projectId, environment: folder.environment, secretPath: parent });
+  }
+
+  /** The direct sub-folders of the folder at `location`, by name. */
+  listSubFolders(location: SecretLocation): StoredFolder[] {
+    const folders = this.findEnvironment(location.projectId, location.environment)?.folders;
+    if (!folders) return [];
+    return [...folders.values()]
+      .filter((folder) => folder.path !== '/' && ancestorPaths(folder.path).at(-1) === location.secretPath)
+      .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  /** Deletes a folder (never a root) with its sub-folders and their secrets and imports. */
+  deleteFolder(folder: StoredFolder): void {
+    const folders = this.findEnvironment(folder.projectId, folder.environment)?.folders;
+    if (!folders || folder.path === '/') return;
+    for (const path of [...folders.keys()]) if (isWithinPath(path, folder.path)) folders.delete(path);
+  }
+
+  /** Appends an import to the folder; the store follows it at once (lists with imports, webhooks). */
+  addImport(folder: StoredFolder, source: { environment: string; secretPath: string }): StoredImport {
+    const timestamp = this.timestamp();
+    const entry: StoredImport = { id: randomUUID(), environment: source.environment, secretPath: source.secretPath, createdAt: timestamp, updatedAt: timestamp };
+    folder.imports.push(entry);
+    return entry;
+  }
+
+  /** Removes one import of the folder; the later ones move up a position. */
+  removeImport(folder: StoredFolder, importId: string): StoredImport | undefined {
+    const index = folder.imports.findIndex((entry) => entry.id === importId);
+    if (index === -1) return undefined;
+    return folder.imports.splice(index, 1)[0];
   }
 
   /** The folder at `location` and all its sub-folders, parents before children. */
   findFoldersWithin(location: SecretLocation): StoredFolder[] {
-    const folders = this.projects.get(location.projectId)?.get(location.environment);
+    const folders = this.findEnvironment(location.projectId, location.environment)?.folders;
     if (!folders) return [];
     return [...folders.values()]
       .filter((folder) => isWithinPath(folder.path, location.secretPath))
@@ -137,16 +302,30 @@ export class SecretStore {
 
   /** Folders of the same project with an import of exactly `location`. */
   private findImporters(location: SecretLocation): SecretLocation[] {
-    const environments = this.projects.get(location.projectId);
-    if (!environments) return [];
-    const importers: SecretLocation[] = [];
-    for (const [environment, folders] of environments) {
-      for (const folder of folders.values()) {
-        const imports = folder.imports.some((entry) => entry.environment === location.environment && entry.secretPath === location.secretPath);
-        if (imports) importers.push({ projectId: location.projectId, environment, secretPath: folder.path });
-      }
-    }
-    return importers;
+    const project = this.projects.get(location.projectId);
+    if (!project) return [];
+    return this.foldersOf(project)
+      .filter((folder) => folder.imports.some((entry) => entry.environment === location.environment && entry.secretPath === location.secretPath))
+      .map((folder) => ({ projectId: location.projectId, environment: folder.environment, secretPath: folder.path }));
+  }
+
+  private foldersOf(project: StoredProject): StoredFolder[] {
+    return [...project.environments.values()].flatMap((environment) => [...environment.folders.values()]);
+  }
+
+  private addProject(id: string, fields: ProjectFields): StoredProject {
+    const timestamp = this.timestamp();
+    const project: StoredProject = {
+      id,
+      name: fields.name,
+      slug: fields.slug,
+      description: fields.description ?? null,
+      createdAt: timestamp,
+      updatedAt: timestamp,
+      environments: new Map(),
+    };
+    this.projects.set(id, project);
+    return project;
   }
 
   /** Calls `listener` after every secret change made through this store; returns a function that stops it. */
@@ -155,18 +334,30 @@ export class SecretStore {
     return () => this.listeners.delete(listener);
   }
 
-  /** Creates the environment and folder (with its parents) when missing; the project must exist. */
+  /**
+   * Creates the environment (named after its slug, placed last) and the folder with its parents when
+   * missing; the project must exist. Creating an existing folder returns it, as newer servers do.
+   */
   ensureFolder(location: SecretLocation): StoredFolder {
-    const environments = this.projects.get(location.projectId);
-    if (!environments) throw new Error(`Unknown project '${location.projectId}': add it to the seed first`);
-    let folders = environments.get(location.environment);
-    if (!folders) {
-      folders = new Map();
-      environments.set(location.environment, folders);
-    }
+    const project = this.projects.get(location.projectId);
+    if (!project) throw new Error(`Unknown project '${location.projectId}': add it to the seed first`);
+    const environment =
+      project.environments.get(location.environment) ?? this.createEnvironment(project, { name: location.environment, slug: location.environment });
+    const { folders } = environment;
     for (const path of [...ancestorPaths(location.secretPath), location.secretPath]) {
       if (!folders.has(path)) {
-        folders.set(path, { id: randomUUID(), projectId: location.projectId, environment: location.environment, path, secrets: new Map(), imports: [] });
+        const timestamp = this.timestamp();
+        folders.set(path, {
+          id: randomUUID(),
+          projectId: location.projectId,
+          environment: location.environment,
+          path,
+          secrets: new Map(),
+          imports: [],
+          createdAt: timestamp,
+          updatedAt: timestamp,
+          lastSecretModified: null,
+        });
       }
     }
     return folders.get(location.secretPath) as StoredFolder;
@@ -226,6 +417,7 @@ export class SecretStore {
   }
 
   private changed(folder: StoredFolder): void {
+    folder.lastSecretModified = this.timestamp();
     const location = { projectId: folder.projectId, environment: folder.environment, secretPath: folder.path };
     for (const listener of this.listeners) listener(location);
   }

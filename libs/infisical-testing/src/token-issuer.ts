@@ -6,7 +6,13 @@ import {
   tokenNotFound,
   tokenTtlExpired,
 } from './infisical-error.replies.js';
-import type { RegisteredIdentity } from './identity-registry.js';
+
+/** Who a token is for and how long it lives (seconds; 0 = no limit, as upstream treats a 0 TTL). */
+export interface TokenSubject {
+  identityId: string;
+  accessTokenTTL: number;
+  accessTokenMaxTTL: number;
+}
 
 /** The body of a successful login or renewal. */
 export interface AccessTokenGrant {
@@ -31,6 +37,9 @@ interface TokenRecord {
 
 const base64url = (value: string | Buffer): string => Buffer.from(value).toString('base64url');
 
+/** A lifetime in ms; 0 seconds means none. */
+const lifetimeMs = (seconds: number): number => (seconds > 0 ? seconds * 1000 : Number.POSITIVE_INFINITY);
+
 /**
  * Issues machine-identity access tokens (Universal Auth and the workload logins alike) and enforces their lifetime like Infisical: the JWT itself
  * expires at the max TTL, the shorter TTL is a server-side check, and renewal never passes the max TTL.
@@ -40,7 +49,7 @@ export class TokenIssuer {
 
   constructor(private readonly now: () => number) {}
 
-  issue(identity: RegisteredIdentity): AccessTokenGrant {
+  issue(identity: TokenSubject): AccessTokenGrant {
     const createdAt = this.now();
     const accessToken = this.mintJwtLookalike(identity, createdAt);
     this.tokens.set(accessToken, {
@@ -62,9 +71,9 @@ export class TokenIssuer {
     const record = this.tokens.get(accessToken);
     if (!record) throw tokenMalformed();
     const now = this.now();
-    if (now >= record.createdAt + record.maxTtlSeconds * 1000) throw tokenJwtExpired();
+    if (now >= record.createdAt + lifetimeMs(record.maxTtlSeconds)) throw tokenJwtExpired();
     if (record.deleted) throw tokenNotFound();
-    if (now > record.renewedAt + record.ttlSeconds * 1000) {
+    if (now > record.renewedAt + lifetimeMs(record.ttlSeconds)) {
       record.deleted = true;
       throw tokenTtlExpired();
     }
@@ -77,7 +86,8 @@ export class TokenIssuer {
     const record = this.tokens.get(accessToken) as TokenRecord;
     const now = this.now();
     // `>=` so that with TTL = max TTL (the default) every renewal fails, even within the same millisecond
-    if (now + record.ttlSeconds * 1000 >= record.createdAt + record.maxTtlSeconds * 1000) {
+    const maxEnd = record.createdAt + lifetimeMs(record.maxTtlSeconds);
+    if (Number.isFinite(maxEnd) && now + lifetimeMs(record.ttlSeconds) >= maxEnd) {
       record.deleted = true;
       throw renewPastMaxTtl();
     }
@@ -108,7 +118,7 @@ export class TokenIssuer {
    * Three base64url parts with a readable payload, so clients that decode the JWT (for `exp`) work;
    * the "signature" is random bytes: only this server's memory makes a token valid.
    */
-  private mintJwtLookalike(identity: RegisteredIdentity, createdAt: number): string {
+  private mintJwtLookalike(identity: TokenSubject, createdAt: number): string {
     const issuedAt = Math.floor(createdAt / 1000);
     const header = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
     const payload = base64url(
@@ -117,7 +127,8 @@ export class TokenIssuer {
         identityAccessTokenId: randomUUID(),
         authTokenType: 'identityAccessToken',
         iat: issuedAt,
-        exp: Math.floor((createdAt + identity.accessTokenMaxTTL * 1000) / 1000),
+        // no max TTL, no `exp`, as upstream signs such tokens
+        ...(identity.accessTokenMaxTTL > 0 && { exp: Math.floor((createdAt + identity.accessTokenMaxTTL * 1000) / 1000) }),
       }),
     );
     return `${header}.${payload}.${base64url(randomBytes(32))}`;
