@@ -98,7 +98,7 @@ describe('planProvision', () => {
     const state = matching();
     const project = state.projects.get('p') as ProjectState;
     (project.remote.environments as Array<{ id: string; slug: string; name: string }>)[1].name = 'Old';
-    (project.memberships as Array<{ roles: string[] }>)[0].roles = ['admin'];
+    (project.memberships as unknown as Array<{ roles: string[] }>)[0].roles = ['admin'];
     const identity = state.identities.get('app');
     (state.identities as Map<string, unknown>).set('app', { ...identity, universalAuth: { clientId: 'cid', accessTokenTTL: 86_400, accessTokenMaxTTL: 86_400 } });
     expect(lines(planProvision(layout, state, { prune: false }).steps.filter((step) => step.action === 'update'))).toEqual([
