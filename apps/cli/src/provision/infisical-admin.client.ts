@@ -329,7 +329,8 @@ export class InfisicalAdminClient {
           await sleep(waitMs, undefined, { signal: this.shutdown.signal });
           continue;
         }
-        if (error instanceof InfisicalHttpError && error.status === 403 && error.errorName === 'PermissionDenied') {
+        // PermissionDenied is the usual refusal; project creation is refused as ForbiddenError (token faults are TokenError).
+        if (error instanceof InfisicalHttpError && error.status === 403 && (error.errorName === 'PermissionDenied' || error.errorName === 'ForbiddenError')) {
           throw new PermissionRefusedError(what, permission, error.serverMessage, where);
         }
         if (error instanceof CliError) throw error;

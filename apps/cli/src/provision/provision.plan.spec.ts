@@ -82,7 +82,7 @@ describe('planProvision', () => {
     expect(lines(pruned.steps.filter((step) => step.action === 'delete'))).toEqual([
       'delete membership of stranger in p as admin',
       'delete folder p/server:/old',
-      'delete environment p/dev (Development)',
+      'delete environment p/dev (Development) with every folder, import and secret in it',
     ]);
   });
 

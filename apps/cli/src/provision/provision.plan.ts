@@ -159,7 +159,7 @@ export function describeStep(step: ProvisionStep): string {
     case 'project':
       return `project ${step.project}`;
     case 'environment':
-      return `environment ${step.project}/${step.slug} (${step.name})${step.from !== undefined ? `: renamed from "${step.from}"` : ''}`;
+      return `environment ${step.project}/${step.slug} (${step.name})${step.from !== undefined ? `: renamed from "${step.from}"` : ''}${step.action === 'delete' ? ' with every folder, import and secret in it' : ''}`;
     case 'folder':
       return `folder ${step.project}/${step.at.environment}:${step.at.path}`;
     case 'import':
