@@ -317,6 +317,13 @@ describe('infisical-config provision, who may do it', () => {
     clean(result.stdout + result.stderr);
   });
 
+  it("the sample as shipped, before its organizationId is set, says which field to change", async () => {
+    const result = await provision(resolve('apps/cli/examples/infisical-layout.yaml'));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("the layout's organizationId is not the organization of the identity provision logs in as");
+    expect(result.stderr).toContain('Set organizationId to your organization');
+  });
+
   it('check --layout names the permission an identity without organization access lacks', async () => {
     const file = writeLayout('outsider.json', small());
     const result = await runCli(['check', '--layout', file], { env: loginEnv(OUTSIDER), cwd: scratch });

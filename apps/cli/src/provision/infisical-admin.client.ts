@@ -329,6 +329,12 @@ export class InfisicalAdminClient {
           await sleep(waitMs, undefined, { signal: this.shutdown.signal });
           continue;
         }
+        if (error instanceof InfisicalHttpError && error.status === 403 && /different organization/i.test(error.serverMessage)) {
+          throw new CliError(
+            `Infisical refused to ${what}: the layout's organizationId is not the organization of the identity provision logs in as (server: ${error.serverMessage}). Set organizationId to your organization's ID (Organization Settings > Overview).`,
+            EXIT.usage,
+          );
+        }
         // PermissionDenied is the usual refusal; project creation is refused as ForbiddenError (token faults are TokenError).
         if (error instanceof InfisicalHttpError && error.status === 403 && (error.errorName === 'PermissionDenied' || error.errorName === 'ForbiddenError')) {
           throw new PermissionRefusedError(what, permission, error.serverMessage, where);
