@@ -13,8 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse as parseEnv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
-import { sleep } from './support/eventually.js';
-import { buildCli, cliEnv, runCli } from './support/cli.runner.js';
+import { eventually, sleep } from './support/eventually.js';
+import { buildCli, cliEnv, runCli, startCli } from './support/cli.runner.js';
 import { addCanary, findCanaries } from './support/leak-scanner.js';
 import { CANARY } from './support/seed.js';
 
@@ -295,6 +295,39 @@ describe('infisical-config provision, changes to the layout', () => {
     expect(result.stdout).toContain('Nothing was changed');
     expect(writes()).toBe(before);
     expect(readFileSync(join(scratch, 'credentials', 'someone-elses.env'), 'utf8')).toBe('INFISICAL_CLIENT_ID=not-this-one\n');
+  });
+});
+
+describe('infisical-config provision, interrupted', () => {
+  it('SIGINT during --apply finishes the change under way (the issued secret is in its file), stops, and a re-run applies the rest', async () => {
+    const identity = (name: string) => ({ name, project: 'interrupted', environment: 'server', auth: { method: 'universal-auth', accessTokenTTL: '1h', accessTokenMaxTTL: '30d' }, credentialsFile: `credentials/${name}.env` });
+    const file = writeLayout('interrupted.json', { organizationId: ORGANIZATION_ID, projects: [{ name: 'interrupted', environments: [{ slug: 'server' }] }], identities: [identity('interrupted-a'), identity('interrupted-b')] });
+    const issued = server.requestCount('createClientSecret');
+    // The first client secret is issued slowly, so the signal arrives while it is under way.
+    const removeFault = server.injectFault('createClientSecret', { kind: 'latency', ms: 3000, times: 1 });
+    const run = startCli(['provision', file, '--apply'], { env: loginEnv(ADMIN), cwd: scratch });
+    try {
+      await eventually(() => server.requestCount('createClientSecret') > issued, 60_000);
+      run.child.kill('SIGINT');
+      const result = await run.done;
+      expect(result.code).toBe(130);
+      expect(result.stderr).toContain('stopping after the change under way');
+      expect(result.stderr).toContain('6 of 10 changes were made; run provision again to plan the rest.');
+      expect(result.stdout).toContain('done  + create client secret of interrupted-a');
+      expect(result.stdout).not.toContain('done  + create identity interrupted-b');
+    } finally {
+      removeFault();
+    }
+    const written = credentialsOf('interrupted-a');
+    expect(Object.keys(written).sort()).toEqual(['INFISICAL_CLIENT_ID', 'INFISICAL_CLIENT_SECRET', 'INFISICAL_ENVIRONMENT', 'INFISICAL_PROJECT_ID', 'INFISICAL_SITE_URL']);
+    addCanary('interrupted-a client secret', written.INFISICAL_CLIENT_SECRET);
+    expect(existsSync(join(scratch, 'credentials', 'interrupted-b.env'))).toBe(false);
+
+    const rest = await provision(file, '--apply');
+    expect(rest.code).toBe(0);
+    expect(rest.stdout).toContain('Applied 4 changes. 1 credentials file written');
+    addCanary('interrupted-b client secret', credentialsOf('interrupted-b').INFISICAL_CLIENT_SECRET);
+    clean(rest.stdout + rest.stderr);
   });
 });
 

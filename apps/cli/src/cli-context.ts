@@ -72,6 +72,14 @@ export function infisicalFailure(error: unknown): never {
   throw error;
 }
 
+/** A failed login of a command that names no project (provision): the site, the reason and the remedy. */
+export function loginFailure(error: unknown, siteUrl: string): never {
+  if (error instanceof InfisicalLoadError) {
+    throw new CliError(`cannot log in to ${siteUrl}: ${error.reason}.${error.remedy ? ` ${error.remedy}` : ''}`, EXIT.infisical);
+  }
+  throw error;
+}
+
 /**
  * Logs in and reads every scope, merged in the module's order (a later scope wins). With a `source` (run
  * --watch keeps one, so its token is reused), the source is left open.

@@ -8,6 +8,8 @@ export const EXIT = {
   usage: 2,
   /** Infisical unreachable, or it refused the login or the request. */
   infisical: 3,
+  /** Stopped by SIGINT or SIGTERM (128 + SIGINT, as shells report it). */
+  interrupted: 130,
 } as const;
 
 export const EXIT_CODES_HELP = `

@@ -66,21 +66,40 @@ async function runProvision(file: string, flags: ProvisionFlags, describeStep: (
   } else if (pending === 0) {
     out('Infisical matches the layout: nothing to do.');
   } else {
+    const stop = stopOnSignal();
     try {
       await session.apply((step) => {
         applied.push(step);
         out(`  done  ${MARKS[step.action].trim()} ${describeStep(step)}`);
-      });
+      }, stop.signal);
     } catch (error) {
       if (flags.json) process.stdout.write(`${JSON.stringify(report(file, flags, session, describeStep, applied, false), null, 2)}\n`);
       if (error instanceof CliError) throw new CliError(`${error.message}\n${applied.length} of ${pending} changes were made; run provision again to plan the rest.`, error.exitCode);
       throw error;
+    } finally {
+      stop.release();
     }
     const written = applied.filter((step) => step.kind === 'client-secret');
     out(`Applied ${applied.length} change${applied.length === 1 ? '' : 's'}.${written.length > 0 ? ` ${written.length} credentials file${written.length === 1 ? '' : 's'} written (mode 0600): hand each to what runs as its identity, never commit them.` : ''}`);
   }
   if (flags.json) process.stdout.write(`${JSON.stringify(report(file, flags, session, describeStep, applied, true), null, 2)}\n`);
   return exitCode;
+}
+
+/**
+ * SIGINT/SIGTERM during --apply: finish the change under way (a client secret issued is always written
+ * to its file), then stop. A second signal ends the process at once.
+ */
+function stopOnSignal(): { signal: AbortSignal; release: () => void } {
+  const controller = new AbortController();
+  const onSignal = () => {
+    if (controller.signal.aborted) process.exit(EXIT.interrupted);
+    process.stderr.write('infisical-config: stopping after the change under way (again to stop at once)\n');
+    controller.abort();
+  };
+  const signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+  for (const name of signals) process.on(name, onSignal);
+  return { signal: controller.signal, release: () => signals.forEach((name) => process.off(name, onSignal)) };
 }
 
 function report(file: string, flags: ProvisionFlags, session: ProvisionSession, describeStep: (step: ProvisionStep) => string, applied: ProvisionStep[], completed: boolean) {
@@ -114,7 +133,8 @@ INFISICAL_AUTH_METHOD and its variables); it needs the organization permissions 
 identities (the Admin organization role). INFISICAL_PROJECT_ID and INFISICAL_ENVIRONMENT are not needed.
 
 Exit codes: 0 done or nothing to do, 1 changes pending (plan) or a problem, 2 layout or usage error,
-3 Infisical unreachable or refused (the missing permission is named).`,
+3 Infisical unreachable or refused (the missing permission is named), 130 interrupted (SIGINT or SIGTERM
+during --apply stops after the change under way).`,
     )
     .action(async (file: string, flags: ProvisionFlags) => {
       const options = resolveAdminOptions(flags);

@@ -32,9 +32,14 @@ export class ProvisionApplier {
     }
   }
 
-  async apply(plan: ProvisionPlan, onDone: (step: ProvisionStep) => void): Promise<void> {
+  /**
+   * `stop` is checked between steps, never inside one: a client secret issued is always written to its
+   * file before an interrupt ends the run.
+   */
+  async apply(plan: ProvisionPlan, onDone: (step: ProvisionStep) => void, stop?: AbortSignal): Promise<void> {
     for (const step of plan.steps) {
       if (step.action === 'keep' || step.action === 'extra') continue;
+      if (stop?.aborted) throw new CliError('interrupted: stopped between two changes', EXIT.interrupted);
       await this.run(step);
       onDone(step);
     }

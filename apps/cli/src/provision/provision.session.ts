@@ -1,6 +1,6 @@
 import type { ResolvedInfisicalOptions } from '../../../../libs/infisical-config/src/options/resolved-options.interface.js';
 import { InfisicalSource } from '../../../../libs/infisical-config/src/source/infisical.source.js';
-import { infisicalFailure } from '../cli-context.js';
+import { loginFailure } from '../cli-context.js';
 import { InfisicalAdminClient } from './infisical-admin.client.js';
 import { readLayout } from './layout.reader.js';
 import { ProvisionApplier } from './provision.applier.js';
@@ -49,7 +49,7 @@ export class ProvisionSession {
       try {
         token = await source.usableToken();
       } catch (error) {
-        infisicalFailure(error);
+        loginFailure(error, options.siteUrl);
       }
       const state = await readProvisionState(client, layout);
       const plan = planProvision(layout, state, { prune: settings.prune, selfIdentityId: identityIdOfToken(token.value) });
@@ -61,8 +61,8 @@ export class ProvisionSession {
     }
   }
 
-  apply(onDone: (step: ProvisionStep) => void): Promise<void> {
-    return new ProvisionApplier(this.client, this.layout, this.state, this.siteUrl).apply(this.plan, onDone);
+  apply(onDone: (step: ProvisionStep) => void, stop?: AbortSignal): Promise<void> {
+    return new ProvisionApplier(this.client, this.layout, this.state, this.siteUrl).apply(this.plan, onDone, stop);
   }
 
   close(): void {
