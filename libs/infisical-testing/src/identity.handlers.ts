@@ -1,5 +1,6 @@
 import { authenticateRequest } from './bearer-auth.guard.js';
 import { jsonReply } from './http-reply.util.js';
+import { IdentityListQuery } from './identity-list.query.js';
 import { identityNotFound, organizationRoleNotFound } from './infisical-error.replies.js';
 import type { RegisteredIdentity } from './identity-registry.js';
 import { identityView, organizationMembershipView } from './management.views.js';
@@ -30,19 +31,11 @@ function requireIdentity(request: InboundRequest, context: HandlerContext): Regi
 export const handleListOrgIdentities: RouteHandler = (request, context) => {
   const caller = authenticateRequest(request, context);
   const organizationId = (request.params.organizationId ?? '').trim();
-  const query = RequestFieldsReader.fromQuery(request.query);
-  const offset = query.optionalQueryNumber('offset', { min: 0 }) ?? 0;
-  const limit = query.optionalQueryNumber('limit', { min: 1, max: 20_000 }) ?? 100;
-  const descending = query.optionalString('orderDirection') === 'desc';
-  const search = (query.optionalString('search') ?? '').trim().toLowerCase();
-  query.finish();
+  const query = IdentityListQuery.read(request);
   assertOrganizationPermission(context, caller, 'read', 'identity', organizationId);
 
-  const matching = context.identities
-    .list()
-    .filter((identity) => identity.name.toLowerCase().includes(search))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) * (descending ? -1 : 1));
-  const identityMemberships = matching.slice(offset, offset + limit).map((identity) => organizationMembershipView(identity, context.organizationId));
+  const { matching, page } = query.apply(context.identities.list());
+  const identityMemberships = page.map((identity) => organizationMembershipView(identity, context.organizationId));
   return jsonReply(200, { identityMemberships, totalCount: matching.length });
 };
 

@@ -1,5 +1,6 @@
 import { authenticateRequest } from './bearer-auth.guard.js';
 import { jsonReply } from './http-reply.util.js';
+import { IdentityListQuery } from './identity-list.query.js';
 import {
   identityAlreadyInProject,
   identityNotInProject,
@@ -57,27 +58,17 @@ function projectRolesOf(roles: readonly string[]): LocalInfisicalProjectRole[] {
 export const handleListProjectIdentityMemberships: RouteHandler = (request, context) => {
   const caller = authenticateRequest(request, context);
   const projectId = projectIdOf(request);
-  const query = RequestFieldsReader.fromQuery(request.query);
-  const offset = query.optionalQueryNumber('offset', { min: 0 }) ?? 0;
-  const limit = query.optionalQueryNumber('limit', { min: 1, max: 20_000 }) ?? 100;
-  const descending = query.optionalString('orderDirection') === 'desc';
-  const search = (query.optionalString('search') ?? '').trim().toLowerCase();
-  query.finish();
+  const query = IdentityListQuery.read(request);
   assertProjectAccess(context, caller, projectId, { action: 'read', subject: 'identity' }, projectNotFoundForPermission);
 
   const project = context.store.findProject(projectId);
   if (!project) throw projectNotFoundForPermission(projectId);
-  const members = context.identities
-    .membersOf(projectId)
-    .filter((identity) => identity.name.toLowerCase().includes(search))
-    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0) * (descending ? -1 : 1));
-  const identityMemberships = members
-    .slice(offset, offset + limit)
-    .flatMap((identity) => {
-      const membership = identity.memberships.get(projectId);
-      return membership ? [projectMembershipView(identity, membership, project)] : [];
-    });
-  return jsonReply(200, { identityMemberships, totalCount: members.length });
+  const { matching, page } = query.apply(context.identities.membersOf(projectId));
+  const identityMemberships = page.flatMap((identity) => {
+    const membership = identity.memberships.get(projectId);
+    return membership ? [projectMembershipView(identity, membership, project)] : [];
+  });
+  return jsonReply(200, { identityMemberships, totalCount: matching.length });
 };
 
 /** POST /api/v2/workspace/:projectId/identity-memberships/:identityId {role?} or {roles: [{role}]}; `no-access` when neither. */
