@@ -264,7 +264,7 @@ describe('infisical-config provision, changes to the layout', () => {
     expect(plan.code).toBe(0);
     expect(plan.stdout).toContain('? extra   environment spec-server-staging/docker (Docker)');
     expect(plan.stdout).toContain('? extra   membership of spec-server-staging-docker in spec-server-staging as viewer');
-    expect(plan.stdout).toMatch(/\? extra {3}membership of [^\n]+ in spec-server-staging as admin \(the identity provision logs in as: never removed\)/);
+    expect(plan.stdout).toContain('= keep    membership of provisioner in spec-server-staging as admin (the identity provision logs in as)');
 
     const before = writes();
     const listed = await provision(file, '--prune');
@@ -409,3 +409,68 @@ function freePort(): Promise<number> {
     });
   });
 }
+
+describe('infisical-config provision, on a server that already holds projects and identities', () => {
+  const CROWD = 120;
+  let busy: LocalInfisicalServer;
+  const onBusy = (...args: string[]) =>
+    runCli(['provision', ...args], {
+      env: cliEnv({ INFISICAL_SITE_URL: busy.url, INFISICAL_CLIENT_ID: ADMIN.clientId, INFISICAL_CLIENT_SECRET: ADMIN.clientSecret }),
+      cwd: scratch,
+    });
+  const busyLayout = (name: string, projects: Layout['projects'], identities: Layout['identities']) => writeLayout(name, { organizationId: ORGANIZATION_ID, projects, identities });
+  const appIn = (project: string, name: string) => ({ name, project, environment: 'server', auth: { method: 'universal-auth', accessTokenTTL: '1h', accessTokenMaxTTL: '30d' } });
+
+  beforeAll(async () => {
+    busy = await LocalInfisicalServer.start({
+      seed: {
+        organizationId: ORGANIZATION_ID,
+        identities: [
+          { ...ADMIN, name: 'provisioner', organizationRole: 'admin', projects: ['crowded'], accessTokenTTL: 3600, accessTokenMaxTTL: 2_592_000 },
+          // more members than one page of the membership list holds
+          ...Array.from({ length: CROWD }, (_, index) => ({ clientId: `crowd-${index}`, clientSecret: secret(), name: `crowd-${String(index).padStart(3, '0')}`, projects: ['crowded'], projectRole: 'viewer' as const })),
+        ],
+        projects: {
+          crowded: { name: 'crowded-project', slug: 'crowded-project', environments: { server: { '/': {} } } },
+          // made by someone else: provision's identity is not a member, so it cannot see it
+          hidden: { name: 'hidden-project', slug: 'hidden-project', environments: { server: { '/': {} } } },
+        },
+      },
+    });
+  });
+
+  afterAll(() => busy?.close());
+
+  it('reads every page of a project membership list: a member past the first hundred is kept on the next run', async () => {
+    const file = busyLayout('crowded.json', [{ name: 'crowded-project', environments: [{ slug: 'server' }] }], [appIn('crowded-project', 'zz-app')]);
+    const applied = await onBusy(file, '--apply');
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toContain('done  + create membership of zz-app in crowded-project as viewer');
+    const again = await onBusy(file);
+    expect(again.stdout).toContain('= keep    membership of zz-app in crowded-project as viewer');
+    expect(again.stdout).toContain('= keep    membership of provisioner in crowded-project as admin (the identity provision logs in as)');
+    expect(again.stdout).toContain(`${CROWD} not in the layout`);
+    expect(again.stdout).toContain('Infisical matches the layout: nothing to do.');
+  });
+
+  it('refuses to create a second project with the slug of one it cannot see, and says how to fix it', async () => {
+    const before = busy.requestCount('createProject');
+    const result = await onBusy(busyLayout('hidden.json', [{ name: 'hidden-project', environments: [{ slug: 'server' }] }], []), '--apply');
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain('+ create  project hidden-project');
+    expect(result.stderr).toContain('Infisical refused to create project hidden-project with slug hidden-project');
+    expect(result.stderr).toContain('add that identity to the project as Admin');
+    expect(busy.requestCount('createProject') - before).toBe(1);
+    // and nothing was created: the plan still wants the project
+    expect((await onBusy(busyLayout('hidden.json', [{ name: 'hidden-project', environments: [{ slug: 'server' }] }], []))).stdout).toContain('+ create  project hidden-project');
+  });
+
+  it('refuses a layout that declares the identity provision logs in as: it would demote itself', async () => {
+    const result = await onBusy(busyLayout('self.json', [{ name: 'crowded-project', environments: [{ slug: 'server' }] }], [appIn('crowded-project', 'provisioner')]), '--apply');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('problem: identity provisioner is the one provision logs in as: leave it out of the layout');
+    expect(result.stdout).toContain('Nothing was changed');
+    const check = await onBusy(busyLayout('self.json', [{ name: 'crowded-project', environments: [{ slug: 'server' }] }], []));
+    expect(check.stdout).toContain('= keep    membership of provisioner in crowded-project as admin');
+  });
+});

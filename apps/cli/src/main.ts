@@ -8,8 +8,7 @@ import { registerScan } from './commands/scan.command.js';
 import { registerMigrate } from './commands/migrate.command.js';
 import { registerProvision } from './commands/provision.command.js';
 import { CliError, EXIT, EXIT_CODES_HELP } from './exit-codes.js';
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
+import { collect } from './cli-context.js';
 
 /** The connection flags, on every command that talks to Infisical. */
 function withConnection(command: Command): Command {

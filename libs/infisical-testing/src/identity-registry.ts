@@ -275,6 +275,15 @@ export class IdentityRegistry {
     return { clientSecret, record };
   }
 
+  /** Marks one client secret revoked (it logs in no more); undefined when the config has no such secret. */
+  revokeClientSecret(config: UniversalAuthConfig, clientSecretId: string): ClientSecretRecord | undefined {
+    const record = config.clientSecrets.find((candidate) => candidate.id === clientSecretId);
+    if (!record) return undefined;
+    record.revoked = true;
+    record.updatedAt = this.timestamp();
+    return record;
+  }
+
   /** The live client secret equal to `given`, compared in constant time (a test server should not teach a bad habit). */
   matchClientSecret(config: UniversalAuthConfig, given: string): ClientSecretRecord | undefined {
     const digest = digestOf(given);

@@ -193,6 +193,8 @@ export const universalAuthNotFound = (identityId: string): InfisicalReplyError =
   new InfisicalReplyError(404, 'NotFound', `Failed to find universal auth for identity with ID ${identityId}`);
 export const universalAuthAlreadyAttached = (): InfisicalReplyError =>
   new InfisicalReplyError(400, 'BadRequest', 'Failed to add universal auth to already configured identity');
+export const clientSecretNotFound = (): InfisicalReplyError =>
+  new InfisicalReplyError(404, 'NotFound', 'Failed to find identity client secret');
 export const universalAuthMissing = (): InfisicalReplyError =>
   new InfisicalReplyError(400, 'BadRequest', 'The identity does not have universal auth');
 /** The service's own check, reached when the route's schema could not compare (one of the two TTLs given). */
@@ -269,6 +271,7 @@ const RATE_LIMITS: Partial<Record<LocalInfisicalRoute, number>> = {
   attachUniversalAuth: 200,
   updateUniversalAuth: 200,
   createClientSecret: 200,
+  revokeClientSecret: 200,
   createProjectIdentityMembership: 200,
   updateProjectIdentityMembership: 200,
   deleteProjectIdentityMembership: 200,

@@ -18,6 +18,7 @@ import { handleStatus } from './status.handler.js';
 import {
   handleAttachUniversalAuth,
   handleCreateClientSecret,
+  handleRevokeClientSecret,
   handleGetUniversalAuth,
   handleUpdateUniversalAuth,
 } from './universal-auth-config.handlers.js';
@@ -64,6 +65,7 @@ export type LocalInfisicalRoute =
   | 'attachUniversalAuth'
   | 'updateUniversalAuth'
   | 'createClientSecret'
+  | 'revokeClientSecret'
   | 'listProjectIdentityMemberships'
   | 'createProjectIdentityMembership'
   | 'updateProjectIdentityMembership'
@@ -111,6 +113,7 @@ const ROUTE_TABLE: ReadonlyArray<readonly [string, string, LocalInfisicalRoute]>
   ['POST', '/api/v1/auth/universal-auth/identities/:identityId', 'attachUniversalAuth'],
   ['PATCH', '/api/v1/auth/universal-auth/identities/:identityId', 'updateUniversalAuth'],
   ['POST', '/api/v1/auth/universal-auth/identities/:identityId/client-secrets', 'createClientSecret'],
+  ['POST', '/api/v1/auth/universal-auth/identities/:identityId/client-secrets/:clientSecretId/revoke', 'revokeClientSecret'],
   ['GET', '/api/v2/workspace/:projectId/identity-memberships', 'listProjectIdentityMemberships'],
   ['POST', '/api/v2/workspace/:projectId/identity-memberships/:identityId', 'createProjectIdentityMembership'],
   ['PATCH', '/api/v2/workspace/:projectId/identity-memberships/:identityId', 'updateProjectIdentityMembership'],
@@ -184,6 +187,7 @@ export const ROUTE_HANDLERS: Record<LocalInfisicalRoute, RouteHandler> = {
   attachUniversalAuth: handleAttachUniversalAuth,
   updateUniversalAuth: handleUpdateUniversalAuth,
   createClientSecret: handleCreateClientSecret,
+  revokeClientSecret: handleRevokeClientSecret,
   listProjectIdentityMemberships: handleListProjectIdentityMemberships,
   createProjectIdentityMembership: handleCreateProjectIdentityMembership,
   updateProjectIdentityMembership: handleUpdateProjectIdentityMembership,

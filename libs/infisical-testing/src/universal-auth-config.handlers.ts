@@ -3,6 +3,7 @@ import { authenticateRequest } from './bearer-auth.guard.js';
 import { jsonReply } from './http-reply.util.js';
 import {
   accessTokenTtlAboveMax,
+  clientSecretNotFound,
   invalidTrustedIp,
   identityNotFoundForAuth,
   universalAuthAlreadyAttached,
@@ -157,4 +158,16 @@ export const handleCreateClientSecret: RouteHandler = (request, context) => {
 
   const { clientSecret, record } = context.identities.createClientSecret(config, { description, numUsesLimit, ttlSeconds });
   return jsonReply(200, { clientSecret, clientSecretData: clientSecretView(record, config) });
+};
+
+/** POST /api/v1/auth/universal-auth/identities/:identityId/client-secrets/:clientSecretId/revoke: it logs in no more. */
+export const handleRevokeClientSecret: RouteHandler = (request, context) => {
+  const caller = authenticateRequest(request, context);
+  const identity = requireIdentity(request, context);
+  const config = identity.universalAuth;
+  if (!config) throw universalAuthMissing();
+  assertOrganizationPermission(context, caller, 'edit', 'identity');
+  const record = context.identities.revokeClientSecret(config, request.params.clientSecretId ?? '');
+  if (!record) throw clientSecretNotFound();
+  return jsonReply(200, { clientSecretData: clientSecretView(record, config) });
 };

@@ -6,8 +6,10 @@ import { InfisicalHttpClient, isObject } from '../../../../libs/infisical-config
 import { toLoadError } from '../../../../libs/infisical-config/src/source/infisical-failure.util.js';
 import { InfisicalSource } from '../../../../libs/infisical-config/src/source/infisical.source.js';
 import { resolveAdminOptions, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
+import { formatDuration } from '../duration.util.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { countSteps, loadProvisionSession, summarize } from './provision.command.js';
+import { countSteps, summarize } from '../provision/provision.plan.js';
+import { loadProvisionSession } from './provision.command.js';
 
 type Status = 'ok' | 'warn' | 'fail' | 'info';
 
@@ -27,7 +29,7 @@ interface CheckFlags extends ConnectionFlags {
 const TLS_REMEDY =
   'For a private CA, start the CLI (and the app) with NODE_EXTRA_CA_CERTS=/path/ca.pem, or pass --ca-cert /path/ca.pem (the module option caCertificates); never turn off TLS verification.';
 
-const duration = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : ms % 60_000 === 0 ? `${ms / 60_000}m` : `${Math.round(ms / 1000)}s`);
+const duration = (ms: number) => formatDuration(Math.round(ms / 1000));
 
 /**
  * With a layout: the layout is valid, and the identity may read everything provision reads (a refusal
@@ -42,7 +44,9 @@ async function layoutChecks(layoutFile: string, options: ResolvedInfisicalOption
     if (!(error instanceof CliError)) throw error;
     const { PermissionRefusedError } = await import('../provision/infisical-admin.client.js');
     if (error instanceof PermissionRefusedError) return [{ check: 'provision access', status: 'fail', detail: `cannot ${error.what}: missing ${error.missing}`, remedy: error.remedy }];
-    return [{ check: error.exitCode === EXIT.usage ? 'layout' : 'provision access', status: 'fail', detail: error.message }];
+    // The exit code says whose the problem is: the layout's (2), Infisical's content (1), or Infisical (3).
+    const check = error.exitCode === EXIT.usage ? 'layout' : error.exitCode === EXIT.findings ? 'provision plan' : 'provision access';
+    return [{ check, status: error.exitCode === EXIT.findings ? 'warn' : 'fail', detail: error.message }];
   }
   try {
     const { layout, plan } = session;

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { readDotenvFiles } from '../../../../libs/infisical-config/src/fallback/dotenv-files.reader.js';
-import { fetchMerged, isInfisicalVariable, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
+import { collect, fetchMerged, isInfisicalVariable, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 
 interface DiffFlags extends ConnectionFlags {
@@ -39,8 +39,6 @@ export function diffValues(file: Record<string, string>, infisical: Record<strin
   }
   return result;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerDiff(program: Command, withConnection: (command: Command) => Command): void {
   withConnection(

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { writeFileAtomic } from '../../../../libs/infisical-config/src/cache/atomic-write.util.js';
-import { exportable, fetchMerged, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
+import { collect, exportable, fetchMerged, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { EXPORT_FORMATS, render, type ExportFormat } from '../formats.js';
 import { keyFilter } from '../glob.util.js';
@@ -12,8 +12,6 @@ interface ExportFlags extends ConnectionFlags {
   out?: string;
   stdout?: boolean;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function registerExport(program: Command, withConnection: (command: Command) => Command): void {
   withConnection(

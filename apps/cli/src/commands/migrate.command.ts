@@ -10,7 +10,7 @@ import { readDotenvFiles } from '../../../../libs/infisical-config/src/fallback/
 import { CACHE_KEY_VARIABLE } from '../../../../libs/infisical-config/src/infisical-config.constants.js';
 import type { ResolvedInfisicalOptions } from '../../../../libs/infisical-config/src/options/resolved-options.interface.js';
 import { InfisicalSource } from '../../../../libs/infisical-config/src/source/infisical.source.js';
-import { infisicalFailure, isInfisicalVariable, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
+import { collect, infisicalFailure, isInfisicalVariable, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { InfisicalWritesClient, type WriteTarget } from '../infisical-writes.client.js';
 
@@ -41,8 +41,6 @@ interface BackupContent {
 }
 
 const BACKUP_ENTRY = 'migrate-backup';
-const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 /** A backup opens only against the same site and project. */
 const backupBinding = (options: ResolvedInfisicalOptions) => createHash('sha256').update(`infisical-config migrate\n${options.siteUrl}\n${options.projectId}`).digest('hex');
 

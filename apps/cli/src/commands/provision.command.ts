@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { resolveAdminOptions } from '../cli-context.js';
+import { collect, resolveAdminOptions } from '../cli-context.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import type { ProvisionStep, StepAction } from '../provision/provision.plan.js';
+import { countSteps, describeStep, summarize, type ProvisionStep, type StepAction } from '../provision/provision.plan.js';
 import type { ProvisionSession } from '../provision/provision.session.js';
 
 interface ProvisionFlags {
@@ -11,8 +11,6 @@ interface ProvisionFlags {
   siteUrl?: string;
   caCert?: string[];
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 const MARKS: Record<StepAction, string> = { create: '+ create', update: '~ change', keep: '= keep  ', extra: '? extra ', delete: '- delete' };
 
@@ -31,18 +29,7 @@ export async function loadProvisionSession(): Promise<typeof ProvisionSession> {
   }
 }
 
-/** Counts per action, for the summary line and the exit code. */
-export function countSteps(steps: readonly ProvisionStep[]): Record<StepAction, number> {
-  const counts: Record<StepAction, number> = { create: 0, update: 0, keep: 0, extra: 0, delete: 0 };
-  for (const step of steps) counts[step.action] += 1;
-  return counts;
-}
-
-export const summarize = (counts: Record<StepAction, number>) =>
-  `${counts.create} to create, ${counts.update} to change, ${counts.delete} to delete, ${counts.keep} unchanged` +
-  (counts.extra > 0 ? `, ${counts.extra} not in the layout (kept; --prune deletes what provision may delete)` : '');
-
-async function runProvision(file: string, flags: ProvisionFlags, describeStep: (step: ProvisionStep) => string, session: ProvisionSession): Promise<number> {
+async function runProvision(file: string, flags: ProvisionFlags, session: ProvisionSession): Promise<number> {
   const { plan } = session;
   const counts = countSteps(plan.steps);
   const pending = counts.create + counts.update + counts.delete;
@@ -73,7 +60,7 @@ async function runProvision(file: string, flags: ProvisionFlags, describeStep: (
         out(`  done  ${MARKS[step.action].trim()} ${describeStep(step)}`);
       }, stop.signal);
     } catch (error) {
-      if (flags.json) process.stdout.write(`${JSON.stringify(report(file, flags, session, describeStep, applied, false), null, 2)}\n`);
+      if (flags.json) process.stdout.write(`${JSON.stringify(report(file, flags, session, applied, false), null, 2)}\n`);
       if (error instanceof CliError) throw new CliError(`${error.message}\n${applied.length} of ${pending} changes were made; run provision again to plan the rest.`, error.exitCode);
       throw error;
     } finally {
@@ -82,7 +69,7 @@ async function runProvision(file: string, flags: ProvisionFlags, describeStep: (
     const written = applied.filter((step) => step.kind === 'client-secret');
     out(`Applied ${applied.length} change${applied.length === 1 ? '' : 's'}.${written.length > 0 ? ` ${written.length} credentials file${written.length === 1 ? '' : 's'} written (mode 0600): hand each to what runs as its identity, never commit them.` : ''}`);
   }
-  if (flags.json) process.stdout.write(`${JSON.stringify(report(file, flags, session, describeStep, applied, true), null, 2)}\n`);
+  if (flags.json) process.stdout.write(`${JSON.stringify(report(file, flags, session, applied, true), null, 2)}\n`);
   return exitCode;
 }
 
@@ -102,7 +89,7 @@ function stopOnSignal(): { signal: AbortSignal; release: () => void } {
   return { signal: controller.signal, release: () => signals.forEach((name) => process.off(name, onSignal)) };
 }
 
-function report(file: string, flags: ProvisionFlags, session: ProvisionSession, describeStep: (step: ProvisionStep) => string, applied: ProvisionStep[], completed: boolean) {
+function report(file: string, flags: ProvisionFlags, session: ProvisionSession, applied: ProvisionStep[], completed: boolean) {
   return {
     layout: file,
     apply: flags.apply ?? false,
@@ -139,13 +126,12 @@ during --apply stops after the change under way).`,
     .action(async (file: string, flags: ProvisionFlags) => {
       const options = resolveAdminOptions(flags);
       const Session = await loadProvisionSession();
-      const { describeStep } = await import('../provision/provision.plan.js');
       const session = await Session.open(file, options, {
         prune: flags.prune ?? false,
         onWait: (seconds) => process.stderr.write(`infisical-config: Infisical rate-limited the requests; waiting ${seconds}s\n`),
       });
       try {
-        process.exitCode = await runProvision(file, flags, describeStep, session);
+        process.exitCode = await runProvision(file, flags, session);
       } finally {
         session.close();
       }

@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { InfisicalSource } from '../../../../libs/infisical-config/src/source/infisical.source.js';
 import { controlsProcess } from '../../../../libs/infisical-config/src/snapshot/process-env.writer.js';
-import { CREDENTIAL_VARIABLES, exportable, fetchMerged, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
+import { collect, CREDENTIAL_VARIABLES, exportable, fetchMerged, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
 import { ChildSupervisor } from '../child.supervisor.js';
 import { CliError, EXIT } from '../exit-codes.js';
 
@@ -12,8 +12,6 @@ interface RunFlags extends ConnectionFlags {
   watch?: boolean;
   watchInterval: string;
 }
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /**
  * The child's environment: the CLI's own, without the Infisical credentials (unless asked), with the

@@ -38,7 +38,7 @@ describe('InfisicalAdminClient', () => {
   afterAll(() => server.close());
 
   it('turns the ForbiddenError of a refused project creation into the missing organization permission', async () => {
-    const refusal = await clientFor('outsider').createProject('not-allowed').catch((error: unknown) => error);
+    const refusal = await clientFor('outsider').createProject('not-allowed', 'not-allowed').catch((error: unknown) => error);
     expect(refusal).toBeInstanceOf(PermissionRefusedError);
     expect((refusal as PermissionRefusedError).missing).toBe('organization permission "create" on "workspace"');
     expect((refusal as Error).message).toContain("Infisical refused to create project not-allowed: missing organization permission \"create\" on \"workspace\" (server: You don't have permission to create a project).");
@@ -55,15 +55,26 @@ describe('InfisicalAdminClient', () => {
     const waits: number[] = [];
     const before = server.requestCount('createProject');
     server.injectFault('createProject', { kind: 'status', status: 429, retryAfterSeconds: 1, times: 1 });
-    const project = await clientFor('admin', (seconds) => waits.push(seconds)).createProject('after-a-wait');
+    const project = await clientFor('admin', (seconds) => waits.push(seconds)).createProject('after-a-wait', 'after-a-wait');
     expect(project.name).toBe('after-a-wait');
     expect(waits).toEqual([1]);
     expect(server.requestCount('createProject') - before).toBe(2);
   });
 
+  it('revokes a client secret it issued: that secret logs in no more', async () => {
+    const client = clientFor('admin');
+    const identity = { id: await client.createIdentity(server.organizationId, 'revoked-app', 'no-access'), name: 'revoked-app' };
+    const { clientId } = await client.attachUniversalAuth(identity, 3600, 86_400);
+    const issued = await client.createClientSecret(identity, 'spec');
+    const login = () => fetch(`${server.url}/api/v1/auth/universal-auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId, clientSecret: issued.secret }) });
+    expect((await login()).status).toBe(200);
+    await client.revokeClientSecret(identity, issued.id);
+    expect((await login()).status).toBe(401);
+  });
+
   it('reports any other failure with what it was doing and the status', async () => {
     server.injectFault('createProject', { kind: 'status', status: 500 });
-    const failure = await clientFor('admin').createProject('broken').catch((error: unknown) => error);
+    const failure = await clientFor('admin').createProject('broken', 'broken').catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(AdminCallError);
     expect((failure as AdminCallError).status).toBe(500);
     expect((failure as Error).message).toMatch(/^cannot create project broken: /);

@@ -5,7 +5,9 @@ import { InfisicalHttpError } from '../../../../libs/infisical-config/src/source
 import { describeFailure } from '../../../../libs/infisical-config/src/source/infisical-failure.util.js';
 import type { InfisicalSource } from '../../../../libs/infisical-config/src/source/infisical.source.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { childPath } from './folder-path.util.js';
 import type { FolderRef } from './provision-layout.js';
+import { ORGANIZATION_MISMATCH, ORGANIZATION_REMEDY, PROJECT_CREATION_REFUSED, PROJECT_REMEDY } from './provision.messages.js';
 
 /** The permission a call needs, as Infisical's roles name it: named in the error when the server refuses. */
 export interface Permission {
@@ -17,6 +19,7 @@ export interface Permission {
 export interface RemoteProject {
   readonly id: string;
   readonly name: string;
+  readonly slug: string;
   readonly environments: ReadonlyArray<{ readonly id: string; readonly slug: string; readonly name: string }>;
 }
 
@@ -57,10 +60,7 @@ export class PermissionRefusedError extends CliError {
     where: string,
   ) {
     const missing = `${permission.scope} permission "${permission.action}" on "${permission.subject}"`;
-    const remedy =
-      permission.scope === 'organization'
-        ? 'Give the identity you provision with the Admin organization role (Organization Settings > Access Control > Machine Identities), or a custom organization role that allows it.'
-        : `Make the identity you provision with an Admin of ${where} (a project it created is already its own).`;
+    const remedy = permission.scope === 'organization' ? ORGANIZATION_REMEDY : PROJECT_REMEDY(where);
     super(`Infisical refused to ${what}: missing ${missing} (server: ${serverMessage}). ${remedy}`, EXIT.infisical);
     this.missing = missing;
     this.remedy = remedy;
@@ -76,6 +76,9 @@ export class AdminCallError extends CliError {
     super(message, EXIT.infisical);
   }
 }
+
+/** What one route's refusal means, when it means more than its status says; undefined: the usual handling. */
+type RefusalReader = (error: InfisicalHttpError) => CliError | undefined;
 
 const MAX_RATE_LIMIT_WAITS = 5;
 const MAX_RATE_LIMIT_WAIT_MS = 60_000;
@@ -110,26 +113,41 @@ export class InfisicalAdminClient {
 
   async listProjects(): Promise<RemoteProject[]> {
     const body = await this.call('list the projects', { scope: 'organization', action: 'read', subject: 'workspace' }, 'organization', { method: 'GET', path: '/api/v1/workspace' });
-    return this.list(body, 'workspaces').map(toProject);
+    // Newer servers list KMS, certificate and SSH projects here too: provision makes secret-manager ones.
+    return this.list(body, 'workspaces')
+      .filter((raw) => raw.type === undefined || raw.type === 'secret-manager')
+      .map(toProject);
   }
 
-  async createProject(name: string): Promise<RemoteProject> {
-    const body = await this.call(`create project ${name}`, { scope: 'organization', action: 'create', subject: 'workspace' }, 'organization', {
-      method: 'POST',
-      path: '/api/v2/workspace',
+  /**
+   * With the layout's slug, so a project of that slug this identity cannot see (it is not a member) is
+   * refused rather than created twice: Infisical allows two projects of one name, never of one slug.
+   */
+  async createProject(name: string, slug: string): Promise<RemoteProject> {
+    const what = `create project ${name}`;
+    const permission: Permission = { scope: 'organization', action: 'create', subject: 'workspace' };
+    const body = await this.call(
+      what,
+      permission,
+      'organization',
       // The layout declares every environment; newer servers skip dev/staging/prod with this flag.
-      body: { projectName: name, shouldCreateDefaultEnvs: false },
-    });
+      { method: 'POST', path: '/api/v2/workspace', body: { projectName: name, slug, shouldCreateDefaultEnvs: false } },
+      (error) => {
+        // Newer servers refuse project creation outside CASL, as a ForbiddenError.
+        if (error.status === 403 && error.errorName === 'ForbiddenError') return new PermissionRefusedError(what, permission, error.serverMessage, 'organization');
+        if (error.status === 400) return new CliError(PROJECT_CREATION_REFUSED(name, slug, error.serverMessage), EXIT.infisical);
+        return undefined;
+      },
+    );
     return toProject(this.field(body, 'project'));
   }
 
-  async createEnvironment(project: RemoteProject, slug: string, name: string): Promise<string> {
-    const body = await this.call(`create environment ${slug} in ${project.name}`, { scope: 'project', action: 'create', subject: 'environments' }, project.name, {
+  async createEnvironment(project: RemoteProject, slug: string, name: string): Promise<void> {
+    await this.call(`create environment ${slug} in ${project.name}`, { scope: 'project', action: 'create', subject: 'environments' }, project.name, {
       method: 'POST',
       path: `/api/v1/workspace/${encodeURIComponent(project.id)}/environments`,
       body: { name, slug },
     });
-    return asString(this.field(body, 'environment').id);
   }
 
   async renameEnvironment(project: RemoteProject, environmentId: string, slug: string, name: string): Promise<void> {
@@ -158,7 +176,7 @@ export class InfisicalAdminClient {
   }
 
   async createFolder(project: RemoteProject, parent: FolderRef, name: string): Promise<void> {
-    await this.call(`create folder ${parent.environment}:${join(parent.path, name)} in ${project.name}`, { scope: 'project', action: 'create', subject: 'secret-folders' }, project.name, {
+    await this.call(`create folder ${parent.environment}:${childPath(parent.path, name)} in ${project.name}`, { scope: 'project', action: 'create', subject: 'secret-folders' }, project.name, {
       method: 'POST',
       path: '/api/v1/folders',
       body: { workspaceId: project.id, environment: parent.environment, path: parent.path, name },
@@ -166,7 +184,7 @@ export class InfisicalAdminClient {
   }
 
   async deleteFolder(project: RemoteProject, parent: FolderRef, name: string): Promise<void> {
-    await this.call(`delete folder ${parent.environment}:${join(parent.path, name)} of ${project.name}`, { scope: 'project', action: 'delete', subject: 'secret-folders' }, project.name, {
+    await this.call(`delete folder ${parent.environment}:${childPath(parent.path, name)} of ${project.name}`, { scope: 'project', action: 'delete', subject: 'secret-folders' }, project.name, {
       method: 'DELETE',
       path: `/api/v1/folders/${encodeURIComponent(name)}`,
       body: { workspaceId: project.id, environment: parent.environment, path: parent.path },
@@ -202,21 +220,15 @@ export class InfisicalAdminClient {
   }
 
   async listIdentities(organizationId: string): Promise<RemoteIdentity[]> {
-    const identities: RemoteIdentity[] = [];
-    for (let offset = 0; ; offset += PAGE_SIZE) {
-      const body = await this.call('list the machine identities of the organization', { scope: 'organization', action: 'read', subject: 'identity' }, 'organization', {
-        method: 'GET',
-        path: `/api/v2/organizations/${encodeURIComponent(organizationId)}/identity-memberships`,
-        query: { offset: String(offset), limit: String(PAGE_SIZE) },
-      });
-      const page = this.list(body, 'identityMemberships');
-      for (const membership of page) {
-        const identity = isObject(membership.identity) ? membership.identity : {};
-        identities.push({ id: asString(identity.id), name: asString(identity.name), organizationRole: asString(membership.role) });
-      }
-      const total = isObject(body) ? asNumber(body.totalCount) : Number.NaN;
-      if (page.length < PAGE_SIZE || (Number.isFinite(total) && identities.length >= total)) return identities;
-    }
+    const what = 'list the machine identities of the organization';
+    const memberships = await this.pages(what, { scope: 'organization', action: 'read', subject: 'identity' }, 'organization', `/api/v2/organizations/${encodeURIComponent(organizationId)}/identity-memberships`, (error) =>
+      // The organization of the URL is not the token's: upstream answers ForbiddenError, not PermissionDenied.
+      error.status === 403 && error.errorName === 'ForbiddenError' ? new CliError(ORGANIZATION_MISMATCH(what, error.serverMessage), EXIT.usage) : undefined,
+    );
+    return memberships.map((membership) => {
+      const identity = isObject(membership.identity) ? membership.identity : {};
+      return { id: asString(identity.id), name: asString(identity.name), organizationRole: asString(membership.role) };
+    });
   }
 
   async createIdentity(organizationId: string, name: string, organizationRole: string): Promise<string> {
@@ -268,24 +280,34 @@ export class InfisicalAdminClient {
     });
   }
 
-  /** The new client secret: the caller writes it to its credentials file and nowhere else. */
-  async createClientSecret(identity: { id: string; name: string }, description: string): Promise<string> {
-    const body = await this.call(`create a client secret for identity ${identity.name}`, { scope: 'organization', action: 'edit', subject: 'identity' }, 'organization', {
+  /** The new client secret and its id: the caller writes the secret to its credentials file and nowhere else. */
+  async createClientSecret(identity: { id: string; name: string }, description: string): Promise<{ id: string; secret: string }> {
+    const body = await this.call(`create a client secret for identity ${identity.name}`, { scope: 'organization', action: 'create', subject: 'identity' }, 'organization', {
       method: 'POST',
       path: `/api/v1/auth/universal-auth/identities/${encodeURIComponent(identity.id)}/client-secrets`,
       body: { description, numUsesLimit: 0, ttl: 0 },
     });
     const secret = isObject(body) ? body.clientSecret : undefined;
     if (typeof secret !== 'string' || secret.length === 0) throw new CliError(`Infisical answered the client secret of identity ${identity.name} without one`, EXIT.infisical);
-    return secret;
+    return { id: asString(this.field(body, 'clientSecretData').id), secret };
+  }
+
+  /** A client secret that could not be written anywhere: it must not stay able to log in. */
+  async revokeClientSecret(identity: { id: string; name: string }, clientSecretId: string): Promise<void> {
+    await this.call(`revoke a client secret of identity ${identity.name}`, { scope: 'organization', action: 'edit', subject: 'identity' }, 'organization', {
+      method: 'POST',
+      path: `/api/v1/auth/universal-auth/identities/${encodeURIComponent(identity.id)}/client-secrets/${encodeURIComponent(clientSecretId)}/revoke`,
+    });
   }
 
   async listMemberships(project: RemoteProject): Promise<RemoteMembership[]> {
-    const body = await this.call(`list the identities of ${project.name}`, { scope: 'project', action: 'read', subject: 'identity' }, project.name, {
-      method: 'GET',
-      path: `/api/v2/workspace/${encodeURIComponent(project.id)}/identity-memberships`,
-    });
-    return this.list(body, 'identityMemberships').map((membership) => {
+    const memberships = await this.pages(
+      `list the identities of ${project.name}`,
+      { scope: 'project', action: 'read', subject: 'identity' },
+      project.name,
+      `/api/v2/workspace/${encodeURIComponent(project.id)}/identity-memberships`,
+    );
+    return memberships.map((membership) => {
       const identity = isObject(membership.identity) ? membership.identity : {};
       const roles = Array.isArray(membership.roles) ? membership.roles.filter(isObject).map((role) => asString(role.customRoleSlug) || asString(role.role)) : [];
       return { identityId: asString(identity.id), identityName: asString(identity.name), roles };
@@ -315,8 +337,23 @@ export class InfisicalAdminClient {
     });
   }
 
-  /** One call; 429s are waited out, anything else becomes an error naming `what` (and the permission on a 403). */
-  private async call(what: string, permission: Permission, where: string, request: Omit<InfisicalRequest, 'expecting' | 'accessToken'>): Promise<unknown> {
+  /** Every page of an identity-membership list (`offset`/`limit`, `totalCount`): upstream answers 100 at most by default. */
+  private async pages(what: string, permission: Permission, where: string, path: string, onRefused?: RefusalReader): Promise<Array<Record<string, unknown>>> {
+    const entries: Array<Record<string, unknown>> = [];
+    for (let offset = 0; ; offset += PAGE_SIZE) {
+      const body = await this.call(what, permission, where, { method: 'GET', path, query: { offset: String(offset), limit: String(PAGE_SIZE) } }, onRefused);
+      const page = this.list(body, 'identityMemberships');
+      entries.push(...page);
+      const total = isObject(body) ? asNumber(body.totalCount) : Number.NaN;
+      if (page.length < PAGE_SIZE || (Number.isFinite(total) && entries.length >= total)) return entries;
+    }
+  }
+
+  /**
+   * One call; 429s are waited out. A refusal the route knows (`onRefused`) becomes its error; a 403
+   * PermissionDenied names the missing permission; anything else becomes an error naming `what`.
+   */
+  private async call(what: string, permission: Permission, where: string, request: Omit<InfisicalRequest, 'expecting' | 'accessToken'>, onRefused?: RefusalReader): Promise<unknown> {
     for (let waits = 0; ; waits += 1) {
       try {
         const token = await this.source.usableToken();
@@ -329,14 +366,9 @@ export class InfisicalAdminClient {
           await sleep(waitMs, undefined, { signal: this.shutdown.signal });
           continue;
         }
-        if (error instanceof InfisicalHttpError && error.status === 403 && /different organization/i.test(error.serverMessage)) {
-          throw new CliError(
-            `Infisical refused to ${what}: the layout's organizationId is not the organization of the identity provision logs in as (server: ${error.serverMessage}). Set organizationId to your organization's ID (Organization Settings > Overview).`,
-            EXIT.usage,
-          );
-        }
-        // PermissionDenied is the usual refusal; project creation is refused as ForbiddenError (token faults are TokenError).
-        if (error instanceof InfisicalHttpError && error.status === 403 && (error.errorName === 'PermissionDenied' || error.errorName === 'ForbiddenError')) {
+        const known = error instanceof InfisicalHttpError ? onRefused?.(error) : undefined;
+        if (known) throw known;
+        if (error instanceof InfisicalHttpError && error.status === 403 && error.errorName === 'PermissionDenied') {
           throw new PermissionRefusedError(what, permission, error.serverMessage, where);
         }
         if (error instanceof CliError) throw error;
@@ -359,13 +391,12 @@ export class InfisicalAdminClient {
   }
 }
 
-const join = (parent: string, name: string) => (parent === '/' ? `/${name}` : `${parent}/${name}`);
-
 function toProject(raw: Record<string, unknown>): RemoteProject {
   const environments = Array.isArray(raw.environments) ? raw.environments.filter(isObject) : [];
   return {
     id: asString(raw.id ?? raw._id),
     name: asString(raw.name),
+    slug: asString(raw.slug),
     environments: environments.map((environment) => ({ id: asString(environment.id), slug: asString(environment.slug), name: asString(environment.name) })),
   };
 }

@@ -38,7 +38,7 @@ const identity = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 const layout = (overrides: Record<string, unknown> = {}) =>
-  JSON.stringify({ organizationId: 'org', projects: [{ name: 'p', environments: [{ slug: 'workspace' }, { slug: 'server', imports: [{ from: 'workspace:/' }] }] }], identities: [identity()], ...overrides });
+  JSON.stringify({ organizationId: 'org', projects: [{ name: 'p', slug: 'project-p', environments: [{ slug: 'workspace' }, { slug: 'server', imports: [{ from: 'workspace:/' }] }] }], identities: [identity()], ...overrides });
 
 describe('readLayout', () => {
   it("reads the README's sample: three deployments, four environments each, imports, nine identities with their files", async () => {
@@ -98,8 +98,9 @@ describe('readLayout', () => {
         JSON.stringify({
           organizationId: 'org',
           projects: [
-            { name: 'p', environments: [{ slug: 'server', imports: [{ from: 'missing:/' }, { from: 'server:/' }, { from: 'server:/x', into: '/y' }] }] },
+            { name: 'p', slug: 'project-p', environments: [{ slug: 'server', imports: [{ from: 'missing:/' }, { from: 'server:/' }, { from: 'server:/x', into: '/y' }] }] },
             { name: 'p', environments: [{ slug: 'a' }, { slug: 'a' }] },
+            { name: 'Project P', environments: [{ slug: 'a' }] },
           ],
           identities: [
             identity({ project: 'q' }),
@@ -117,6 +118,8 @@ describe('readLayout', () => {
       'projects[0].environments[0].imports[2].into: folder /y is not declared in environment "server"',
       'projects[1].name: "p" is declared twice',
       'projects[1].environments[1].slug: "a" is declared twice',
+      'projects[1].slug: the name gives no project slug Infisical accepts (5 to 64 lowercase letters, digits and dashes): set slug',
+      'projects[2].slug: "project-p" is another project\'s slug (set slug)',
       'identities[0].project: "q" is not a project of the layout',
       'identities[1].environment: "nope" is not an environment of project "p"',
       'identities[1].auth.accessTokenTTL: is longer than accessTokenMaxTTL',

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { CliError, EXIT } from '../exit-codes.js';
-import { durationSeconds } from './duration.util.js';
+import { durationSeconds } from '../duration.util.js';
 import { ENVIRONMENT_FOLDER, ProvisionLayoutSchema, type LayoutIdentity, type LayoutProject } from './layout.schema.js';
 import {
   DEFAULT_ORGANIZATION_ROLE,
@@ -73,8 +73,15 @@ function declareProject(project: LayoutProject, at: string, problems: string[]):
       imports.push({ into, from });
     });
   });
-  return { name: project.name, environments, imports };
+  const slug = project.slug ?? slugOf(project.name);
+  if (project.slug === undefined && (slug.length < 5 || slug.length > 64)) {
+    problems.push(`${at}.slug: the name gives no project slug Infisical accepts (5 to 64 lowercase letters, digits and dashes): set slug`);
+  }
+  return { name: project.name, slug, environments, imports };
 }
+
+/** The project slug a name gives: lowercase, every run of other characters one dash. */
+const slugOf = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
 
 function declareIdentity(identity: LayoutIdentity, at: string, projects: readonly ProjectDeclaration[], baseDir: string, problems: string[]): IdentityDeclaration {
   const project = projects.find((entry) => entry.name === identity.project);
@@ -98,7 +105,6 @@ function declareIdentity(identity: LayoutIdentity, at: string, projects: readonl
     environment: identity.environment,
     role: identity.role ?? DEFAULT_PROJECT_ROLE,
     organizationRole: identity.organizationRole ?? DEFAULT_ORGANIZATION_ROLE,
-    method: identity.auth.method,
     accessTokenTTL: ttl,
     accessTokenMaxTTL: maxTtl,
     ...(identity.credentialsFile !== undefined && { credentialsFile: resolve(baseDir, identity.credentialsFile) }),
@@ -109,10 +115,14 @@ function declareIdentity(identity: LayoutIdentity, at: string, projects: readonl
 function declare(schema: ProvisionLayoutSchema, file: string): { layout: ProvisionLayout; problems: string[] } {
   const problems: string[] = [];
   const names = new Set<string>();
+  const slugs = new Set<string>();
   const projects = schema.projects.map((project, index) => {
+    const declared = declareProject(project, `projects[${index}]`, problems);
     if (names.has(project.name)) problems.push(`projects[${index}].name: "${project.name}" is declared twice`);
+    else if (slugs.has(declared.slug)) problems.push(`projects[${index}].slug: "${declared.slug}" is another project's slug (set slug)`);
     names.add(project.name);
-    return declareProject(project, `projects[${index}]`, problems);
+    slugs.add(declared.slug);
+    return declared;
   });
   const identityNames = new Set<string>();
   const files = new Set<string>();
@@ -127,7 +137,7 @@ function declare(schema: ProvisionLayoutSchema, file: string): { layout: Provisi
     }
     return declared;
   });
-  return { layout: { file, organizationId: schema.organizationId, ...(schema.siteUrl !== undefined && { siteUrl: schema.siteUrl.replace(/\/+$/, '') }), projects, identities }, problems };
+  return { layout: { organizationId: schema.organizationId, ...(schema.siteUrl !== undefined && { siteUrl: schema.siteUrl.replace(/\/+$/, '') }), projects, identities }, problems };
 }
 
 /**

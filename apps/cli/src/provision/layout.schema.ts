@@ -64,6 +64,13 @@ export class LayoutProject {
   @Length(1, 64, { message: 'must be 1 to 64 characters' })
   name!: string;
 
+  /** Unique in the organization (names are not); default: made from the name. */
+  @IsOptional()
+  @IsString({ message: 'must be a slug: lowercase letters, digits and dashes' })
+  @Length(5, 64, { message: 'must be 5 to 64 characters (what Infisical accepts)' })
+  @Matches(SLUG, { message: 'must be a slug: lowercase letters, digits and dashes' })
+  slug?: string;
+
   @IsArray({ message: 'must be a list of environments' })
   @ArrayMinSize(1, { message: 'must declare at least one environment' })
   @ValidateNested({ each: true })

@@ -1,4 +1,4 @@
-/** A layout after reading and checking: names resolved, defaults applied, durations in seconds. */
+// A layout after reading and checking: names resolved, defaults applied, durations in seconds.
 
 export interface FolderRef {
   readonly environment: string;
@@ -21,6 +21,8 @@ export interface EnvironmentDeclaration {
 
 export interface ProjectDeclaration {
   readonly name: string;
+  /** unique in the organization: what keeps a project provision cannot see from being created twice */
+  readonly slug: string;
   readonly environments: readonly EnvironmentDeclaration[];
   readonly imports: readonly ImportDeclaration[];
 }
@@ -31,7 +33,6 @@ export interface IdentityDeclaration {
   readonly environment: string;
   readonly role: string;
   readonly organizationRole: string;
-  readonly method: 'universal-auth';
   /** seconds */
   readonly accessTokenTTL: number;
   /** seconds */
@@ -41,8 +42,6 @@ export interface IdentityDeclaration {
 }
 
 export interface ProvisionLayout {
-  /** the file it was read from, for messages */
-  readonly file: string;
   readonly organizationId: string;
   /** written into credentials files; the URL provision connects to when absent */
   readonly siteUrl?: string;

@@ -1,12 +1,11 @@
 import { CliError, EXIT } from '../exit-codes.js';
 import { CredentialsFile } from './credentials-file.writer.js';
+import { nameOf, parentOf } from './folder-path.util.js';
+import { CLIENT_SECRET_UNWRITTEN } from './provision.messages.js';
 import type { InfisicalAdminClient, RemoteProject } from './infisical-admin.client.js';
 import type { ProvisionLayout } from './provision-layout.js';
 import type { ProvisionPlan, ProvisionStep } from './provision.plan.js';
 import type { ProvisionState } from './provision.state.js';
-
-const parentOf = (path: string) => path.slice(0, path.lastIndexOf('/')) || '/';
-const nameOf = (path: string) => path.slice(path.lastIndexOf('/') + 1);
 
 /**
  * Runs a plan's create, update and delete steps in order, with the ids Infisical hands out on the way (a
@@ -47,12 +46,18 @@ export class ProvisionApplier {
 
   private async run(step: ProvisionStep): Promise<void> {
     switch (step.kind) {
-      case 'project':
-        this.projects.set(step.project, await this.client.createProject(step.project));
+      case 'project': {
+        const declaration = this.layout.projects.find((project) => project.name === step.project);
+        this.projects.set(step.project, await this.client.createProject(step.project, declaration?.slug ?? step.project));
         return;
+      }
       case 'environment': {
         const project = this.project(step.project);
-        if (step.action === 'create') await this.client.createEnvironment(project, step.slug, step.name);
+        // A server that ignores shouldCreateDefaultEnvs (older ones, project templates) made some already.
+        const made = step.action === 'create' ? project.environments.find((environment) => environment.slug === step.slug) : undefined;
+        if (made) {
+          if (made.name !== step.name) await this.client.renameEnvironment(project, made.id, step.slug, step.name);
+        } else if (step.action === 'create') await this.client.createEnvironment(project, step.slug, step.name);
         else if (step.action === 'update') await this.client.renameEnvironment(project, step.environmentId as string, step.slug, step.name);
         else await this.client.deleteEnvironment(project, step.environmentId as string, step.slug);
         return;
@@ -95,26 +100,31 @@ export class ProvisionApplier {
   }
 
   /**
-   * The file is created first (exclusively, 0600), so a secret is never issued that cannot be written;
-   * if issuing fails, the empty file is removed.
+   * The file is created first (exclusively, 0600), so a secret is never issued that cannot be written; if
+   * issuing fails, the empty file is removed; if writing fails, the secret is revoked.
    */
   private async issueClientSecret(identityName: string, file: string): Promise<void> {
     const declaration = this.layout.identities.find((identity) => identity.name === identityName);
     const clientId = this.clientIds.get(identityName);
     if (!declaration || !clientId) throw new CliError(`identity ${identityName} has no Universal Auth client id to write`, EXIT.infisical);
+    const identity = this.identity(identityName);
     const target = await CredentialsFile.create(file);
+    let issued: { id: string; secret: string };
     try {
-      const clientSecret = await this.client.createClientSecret(this.identity(identityName), `infisical-config provision: ${declaration.project}/${declaration.environment}`);
-      await target.write(identityName, {
-        siteUrl: this.siteUrl,
-        projectId: this.project(declaration.project).id,
-        environment: declaration.environment,
-        clientId,
-        clientSecret,
-      });
+      issued = await this.client.createClientSecret(identity, `infisical-config provision: ${declaration.project}/${declaration.environment}`);
     } catch (error) {
       await target.discard();
       throw error;
+    }
+    try {
+      await target.write(identityName, { siteUrl: this.siteUrl, projectId: this.project(declaration.project).id, environment: declaration.environment, clientId, clientSecret: issued.secret });
+    } catch (error) {
+      await target.discard();
+      const revoked = await this.client.revokeClientSecret(identity, issued.id).then(
+        () => true,
+        () => false,
+      );
+      throw new CliError(CLIENT_SECRET_UNWRITTEN(file, identityName, (error as Error).message, revoked), EXIT.usage);
     }
   }
 

@@ -3,12 +3,13 @@ import type { ProvisionLayout } from './provision-layout.js';
 import type { ProjectState, ProvisionState } from './provision.state.js';
 import { identityIdOfToken } from './provision.session.js';
 
+const SITE = 'https://infisical.example.com';
 const layout: ProvisionLayout = {
-  file: '/work/layout.yaml',
   organizationId: 'org',
   projects: [
     {
       name: 'p',
+      slug: 'p-slug',
       environments: [
         { slug: 'workspace', name: 'Workspace', folders: [] },
         { slug: 'server', name: 'Server', folders: ['/db', '/db/replica'] },
@@ -17,11 +18,14 @@ const layout: ProvisionLayout = {
     },
   ],
   identities: [
-    { name: 'app', project: 'p', environment: 'server', role: 'viewer', organizationRole: 'no-access', method: 'universal-auth', accessTokenTTL: 3600, accessTokenMaxTTL: 86_400, credentialsFile: '/work/app.env' },
+    { name: 'app', project: 'p', environment: 'server', role: 'viewer', organizationRole: 'no-access', accessTokenTTL: 3600, accessTokenMaxTTL: 86_400, credentialsFile: '/work/app.env' },
   ],
 };
 
 const empty: ProvisionState = { projects: new Map(), identities: new Map(), credentialFiles: new Map() };
+
+/** What provision wrote into app's credentials file, with `changes`. */
+const written = (changes: Partial<{ siteUrl: string; projectId: string; environment: string; clientId: string }> = {}) => ({ siteUrl: SITE, projectId: 'p-id', environment: 'server', clientId: 'cid', ...changes });
 
 /** Infisical holding exactly the layout, plus what `extra` adds. */
 function matching(extra: { environments?: boolean; folders?: string[]; memberships?: ProjectState['memberships'] } = {}): ProvisionState {
@@ -29,6 +33,7 @@ function matching(extra: { environments?: boolean; folders?: string[]; membershi
     remote: {
       id: 'p-id',
       name: 'p',
+      slug: 'p-slug',
       environments: [
         { id: 'e1', slug: 'workspace', name: 'Workspace' },
         { id: 'e2', slug: 'server', name: 'Server' },
@@ -50,7 +55,7 @@ function matching(extra: { environments?: boolean; folders?: string[]; membershi
   return {
     projects: new Map([['p', project]]),
     identities: new Map([['app', { remote: { id: 'app-id', name: 'app', organizationRole: 'no-access' }, universalAuth: { clientId: 'cid', accessTokenTTL: 3600, accessTokenMaxTTL: 86_400 } }]]),
-    credentialFiles: new Map([['/work/app.env', 'cid']]),
+    credentialFiles: new Map([['/work/app.env', written()]]),
   };
 }
 
@@ -58,7 +63,7 @@ const lines = (steps: readonly ProvisionStep[]) => steps.map((step) => `${step.a
 
 describe('planProvision', () => {
   it('creates everything on an empty server, parents before children', () => {
-    const plan = planProvision(layout, empty, { prune: false });
+    const plan = planProvision(layout, empty, { prune: false, siteUrl: SITE });
     expect(plan.problems).toEqual([]);
     expect(plan.steps.every((step) => step.action === 'create')).toBe(true);
     expect(plan.steps.map((step) => step.kind)).toEqual(['project', 'environment', 'environment', 'folder', 'folder', 'import', 'identity', 'universal-auth', 'membership', 'client-secret']);
@@ -66,19 +71,19 @@ describe('planProvision', () => {
   });
 
   it('keeps everything when Infisical matches: nothing to do', () => {
-    const plan = planProvision(layout, matching(), { prune: true, selfIdentityId: 'me' });
+    const plan = planProvision(layout, matching(), { prune: true, selfIdentityId: 'me', siteUrl: SITE });
     expect(plan.steps.every((step) => step.action === 'keep')).toBe(true);
   });
 
   it('reports what the layout does not name as extra, and as delete only with --prune, deepest and dependents first', () => {
     const state = matching({ environments: true, folders: ['/old', '/old/deeper'], memberships: [{ identityId: 'stranger-id', identityName: 'stranger', roles: ['admin'] }] });
-    const kept = planProvision(layout, state, { prune: false, selfIdentityId: 'me' });
+    const kept = planProvision(layout, state, { prune: false, selfIdentityId: 'me', siteUrl: SITE });
     expect(lines(kept.steps.filter((step) => step.action === 'extra'))).toEqual([
       'extra membership of stranger in p as admin',
       'extra folder p/server:/old',
       'extra environment p/dev (Development)',
     ]);
-    const pruned = planProvision(layout, state, { prune: true, selfIdentityId: 'me' });
+    const pruned = planProvision(layout, state, { prune: true, selfIdentityId: 'me', siteUrl: SITE });
     expect(lines(pruned.steps.filter((step) => step.action === 'delete'))).toEqual([
       'delete membership of stranger in p as admin',
       'delete folder p/server:/old',
@@ -86,12 +91,19 @@ describe('planProvision', () => {
     ]);
   });
 
-  it("never prunes the membership of the identity it logs in as, nor any when that identity is unknown", () => {
+  it("keeps the membership of the identity it logs in as, and prunes none while that identity is unknown", () => {
     const state = matching({ memberships: [{ identityId: 'me', identityName: 'provisioner', roles: ['admin'] }] });
-    const self = planProvision(layout, state, { prune: true, selfIdentityId: 'me' });
-    expect(lines(self.steps)).toContain('extra membership of provisioner in p as admin (the identity provision logs in as: never removed)');
-    const unknown = planProvision(layout, state, { prune: true });
+    const self = planProvision(layout, state, { prune: true, selfIdentityId: 'me', siteUrl: SITE });
+    expect(lines(self.steps)).toContain('keep membership of provisioner in p as admin (the identity provision logs in as)');
+    expect(self.steps.some((step) => step.action === 'delete' || step.action === 'extra')).toBe(false);
+    const unknown = planProvision(layout, state, { prune: true, siteUrl: SITE });
     expect(unknown.steps.some((step) => step.action === 'delete')).toBe(false);
+  });
+
+  it('refuses to plan any change to the identity it logs in as (it could lock itself out)', () => {
+    const plan = planProvision(layout, matching(), { prune: false, selfIdentityId: 'app-id', siteUrl: SITE });
+    expect(plan.problems).toEqual([expect.stringContaining('identity app is the one provision logs in as: leave it out of the layout')]);
+    expect(plan.steps.some((step) => 'identity' in step && step.identity === 'app')).toBe(false);
   });
 
   it('changes names, roles and TTLs in place', () => {
@@ -101,18 +113,19 @@ describe('planProvision', () => {
     (project.memberships as unknown as Array<{ roles: string[] }>)[0].roles = ['admin'];
     const identity = state.identities.get('app');
     (state.identities as Map<string, unknown>).set('app', { ...identity, universalAuth: { clientId: 'cid', accessTokenTTL: 86_400, accessTokenMaxTTL: 86_400 } });
-    expect(lines(planProvision(layout, state, { prune: false }).steps.filter((step) => step.action === 'update'))).toEqual([
+    expect(lines(planProvision(layout, state, { prune: false, siteUrl: SITE }).steps.filter((step) => step.action === 'update'))).toEqual([
       'update environment p/server (Server): renamed from "Old"',
       'update universal auth of app: token TTL 1h, max TTL 1d, was 1d / 1d',
       'update membership of app in p as viewer (was admin)',
     ]);
   });
 
-  it('reports a credentials file that holds another client id as a problem', () => {
-    const state = { ...matching(), credentialFiles: new Map([['/work/app.env', 'someone-else']]) };
-    const plan = planProvision(layout, state, { prune: false });
-    expect(plan.problems).toHaveLength(1);
-    expect(plan.problems[0]).toContain('does not hold the client id of identity app');
+  it('reports a credentials file of another identity, an empty one and a stale one as problems', () => {
+    const problemsWith = (file: ReturnType<typeof written>) => planProvision(layout, { ...matching(), credentialFiles: new Map([['/work/app.env', file]]) }, { prune: false, siteUrl: SITE }).problems;
+    expect(problemsWith(written({ clientId: 'someone-else' }))).toEqual([expect.stringContaining('does not hold the client id of identity app')]);
+    expect(problemsWith(written({ clientId: '' }))).toEqual([expect.stringContaining('holds no client id (a run stopped while writing it?)')]);
+    expect(problemsWith(written({ environment: 'admin', siteUrl: 'http://old' }))).toEqual([expect.stringContaining('its INFISICAL_SITE_URL, INFISICAL_ENVIRONMENT no longer match the layout')]);
+    expect(problemsWith(written())).toEqual([]);
   });
 });
 

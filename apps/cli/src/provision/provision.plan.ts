@@ -1,6 +1,7 @@
 import { relative } from 'node:path';
-import { formatDuration } from './duration.util.js';
+import { formatDuration } from '../duration.util.js';
 import type { FolderRef, IdentityDeclaration, ProjectDeclaration, ProvisionLayout } from './provision-layout.js';
+import { CREDENTIALS_FILE_EMPTY, CREDENTIALS_FILE_OF_ANOTHER, CREDENTIALS_FILE_STALE, SELF_IN_LAYOUT } from './provision.messages.js';
 import { folderKey, type ProjectState, type ProvisionState } from './provision.state.js';
 import type { RemoteImport, RemoteMembership } from './infisical-admin.client.js';
 
@@ -30,8 +31,10 @@ export interface ProvisionPlan {
 
 export interface PlanOptions {
   readonly prune: boolean;
-  /** The identity provision logs in as: its own memberships are never pruned. Unknown: none are. */
+  /** The identity provision logs in as: never changed, its memberships never pruned. Unknown: none are. */
   readonly selfIdentityId?: string;
+  /** What credentials files hold as INFISICAL_SITE_URL. */
+  readonly siteUrl: string;
 }
 
 const pathDepth = (path: string) => path.split('/').length;
@@ -81,9 +84,13 @@ function planProject(project: ProjectDeclaration, state: ProjectState | undefine
   }
 }
 
-function planIdentity(identity: IdentityDeclaration, state: ProvisionState, steps: ProvisionStep[], problems: string[]): void {
+function planIdentity(identity: IdentityDeclaration, state: ProvisionState, options: PlanOptions, steps: ProvisionStep[], problems: string[]): void {
   const known = state.identities.get(identity.name);
   const remote = known?.remote;
+  if (remote && remote.id === options.selfIdentityId) {
+    problems.push(SELF_IN_LAYOUT(identity.name));
+    return;
+  }
   if (!remote) steps.push({ kind: 'identity', action: 'create', identity: identity.name, organizationRole: identity.organizationRole });
   else if (remote.organizationRole !== identity.organizationRole) {
     steps.push({ kind: 'identity', action: 'update', identity: identity.name, organizationRole: identity.organizationRole, from: remote.organizationRole });
@@ -106,15 +113,19 @@ function planIdentity(identity: IdentityDeclaration, state: ProvisionState, step
   const file = identity.credentialsFile;
   if (file === undefined) return;
   const written = state.credentialFiles.get(file);
+  const shown = relative(process.cwd(), file) || file;
   if (written === undefined) steps.push({ kind: 'client-secret', action: 'create', identity: identity.name, file });
-  else if (ua && written === ua.clientId) steps.push({ kind: 'client-secret', action: 'keep', identity: identity.name, file });
+  else if (written.clientId === '') problems.push(CREDENTIALS_FILE_EMPTY(shown, identity.name));
+  else if (!ua || written.clientId !== ua.clientId) problems.push(CREDENTIALS_FILE_OF_ANOTHER(shown, identity.name));
   else {
-    problems.push(
-      `${relative(process.cwd(), file) || file} exists but does not hold the client id of identity ${identity.name}: ` +
-        'move it away (a new client secret is written only to a file that does not exist yet), or point credentialsFile elsewhere',
-    );
+    const expected = { siteUrl: options.siteUrl, projectId: project?.remote.id ?? written.projectId, environment: identity.environment };
+    const stale = (Object.keys(expected) as Array<keyof typeof expected>).filter((field) => written[field] !== expected[field]).map((field) => STALE_FIELD[field]);
+    if (stale.length > 0) problems.push(CREDENTIALS_FILE_STALE(shown, identity.name, stale));
+    else steps.push({ kind: 'client-secret', action: 'keep', identity: identity.name, file });
   }
 }
+
+const STALE_FIELD = { siteUrl: 'INFISICAL_SITE_URL', projectId: 'INFISICAL_PROJECT_ID', environment: 'INFISICAL_ENVIRONMENT' } as const;
 
 /** Memberships in the layout's projects of identities the layout does not give that project. */
 function planExtraMemberships(layout: ProvisionLayout, state: ProvisionState, options: PlanOptions, extra: StepAction, deletions: ProvisionStep[]): void {
@@ -124,10 +135,10 @@ function planExtraMemberships(layout: ProvisionLayout, state: ProvisionState, op
       const declared = layout.identities.some((identity) => identity.project === project.name && state.identities.get(identity.name)?.remote.id === membership.identityId);
       if (declared) continue;
       const self = membership.identityId === options.selfIdentityId;
-      const note = self ? 'the identity provision logs in as: never removed' : options.selfIdentityId === undefined && options.prune ? 'kept: the identity provision logs in as is unknown' : undefined;
+      const note = self ? 'the identity provision logs in as' : options.selfIdentityId === undefined && options.prune ? 'kept: the identity provision logs in as is unknown' : undefined;
       deletions.push({
         kind: 'membership',
-        action: self || note ? 'extra' : extra,
+        action: self ? 'keep' : note ? 'extra' : extra,
         identity: membership.identityName,
         identityId: membership.identityId,
         project: project.name,
@@ -138,20 +149,31 @@ function planExtraMemberships(layout: ProvisionLayout, state: ProvisionState, op
   }
 }
 
-/** Compares the layout with what Infisical holds; pure, so it can be printed before anything changes. */
+/** Compares the layout with what Infisical holds and changes nothing, so the plan is shown before any change. */
 export function planProvision(layout: ProvisionLayout, state: ProvisionState, options: PlanOptions): ProvisionPlan {
   const steps: ProvisionStep[] = [];
   const deletions: ProvisionStep[] = [];
   const problems: string[] = [];
   const extra: StepAction = options.prune ? 'delete' : 'extra';
   for (const project of layout.projects) planProject(project, state.projects.get(project.name), extra, steps, deletions);
-  for (const identity of layout.identities) planIdentity(identity, state, steps, problems);
+  for (const identity of layout.identities) planIdentity(identity, state, options, steps, problems);
   planExtraMemberships(layout, state, options, extra, deletions);
   // Memberships, imports, folders, then environments: nothing is deleted before what depends on it.
   const order: ProvisionStep['kind'][] = ['membership', 'import', 'folder', 'environment'];
   deletions.sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   return { steps: [...steps, ...deletions], problems };
 }
+
+/** Counts per action, for the summary line and the exit code. */
+export function countSteps(steps: readonly ProvisionStep[]): Record<StepAction, number> {
+  const counts: Record<StepAction, number> = { create: 0, update: 0, keep: 0, extra: 0, delete: 0 };
+  for (const step of steps) counts[step.action] += 1;
+  return counts;
+}
+
+export const summarize = (counts: Record<StepAction, number>) =>
+  `${counts.create} to create, ${counts.update} to change, ${counts.delete} to delete, ${counts.keep} unchanged` +
+  (counts.extra > 0 ? `, ${counts.extra} not in the layout (kept; --prune deletes what provision may delete)` : '');
 
 /** One line per step, by name; never an id or a value. */
 export function describeStep(step: ProvisionStep): string {

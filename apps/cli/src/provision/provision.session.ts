@@ -52,8 +52,9 @@ export class ProvisionSession {
         loginFailure(error, options.siteUrl);
       }
       const state = await readProvisionState(client, layout);
-      const plan = planProvision(layout, state, { prune: settings.prune, selfIdentityId: identityIdOfToken(token.value) });
-      return new ProvisionSession(layout, state, plan, client, ownsSource ? source : undefined, layout.siteUrl ?? options.siteUrl);
+      const siteUrl = layout.siteUrl ?? options.siteUrl;
+      const plan = planProvision(layout, state, { prune: settings.prune, selfIdentityId: identityIdOfToken(token.value), siteUrl });
+      return new ProvisionSession(layout, state, plan, client, ownsSource ? source : undefined, siteUrl);
     } catch (error) {
       client.close();
       if (ownsSource) source.close();

@@ -3,7 +3,9 @@ import { parse } from 'dotenv';
 import { BOOTSTRAP_VARIABLES } from '../../../../libs/infisical-config/src/infisical-config.constants.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import type { InfisicalAdminClient, RemoteIdentity, RemoteImport, RemoteMembership, RemoteProject, RemoteUniversalAuth } from './infisical-admin.client.js';
+import { childPath } from './folder-path.util.js';
 import type { ProvisionLayout } from './provision-layout.js';
+import { AMBIGUOUS_NAME } from './provision.messages.js';
 
 /** What Infisical holds of one declared project. */
 export interface ProjectState {
@@ -24,22 +26,25 @@ export interface IdentityState {
 export interface ProvisionState {
   readonly projects: ReadonlyMap<string, ProjectState>;
   readonly identities: ReadonlyMap<string, IdentityState>;
-  /** credentials files that exist → the client id they hold ('' when none) */
-  readonly credentialFiles: ReadonlyMap<string, string>;
+  /** credentials files that exist → what they hold besides the secret */
+  readonly credentialFiles: ReadonlyMap<string, WrittenCredentials>;
+}
+
+/** The four values of a credentials file that are not the secret; '' for one the file lacks. */
+export interface WrittenCredentials {
+  readonly siteUrl: string;
+  readonly projectId: string;
+  readonly environment: string;
+  readonly clientId: string;
 }
 
 export const folderKey = (environment: string, path: string) => `${environment}:${path}`;
 
-const childPath = (parent: string, name: string) => (parent === '/' ? `/${name}` : `${parent}/${name}`);
-
-/** Exactly one by name, or none; two with one name cannot be told apart, so the layout cannot name them. */
-function uniqueByName<T extends { name: string }>(entries: readonly T[], plural: string): Map<string, T> {
-  const byName = new Map<string, T>();
-  for (const entry of entries) {
-    if (byName.has(entry.name)) throw new CliError(`Infisical has two ${plural} named "${entry.name}": rename one in Infisical so the layout can name it`, EXIT.findings);
-    byName.set(entry.name, entry);
-  }
-  return byName;
+/** The one entry of that name, or none; two of one name cannot be told apart, so the layout cannot name them. */
+function byName<T extends { name: string }>(entries: readonly T[], name: string, plural: string): T | undefined {
+  const named = entries.filter((entry) => entry.name === name);
+  if (named.length > 1) throw new CliError(AMBIGUOUS_NAME(plural, name), EXIT.findings);
+  return named[0];
 }
 
 async function readProject(client: InfisicalAdminClient, remote: RemoteProject, layout: ProvisionLayout['projects'][number]): Promise<ProjectState> {
@@ -67,13 +72,19 @@ async function readProject(client: InfisicalAdminClient, remote: RemoteProject, 
   return { remote, folders, imports, memberships: await client.listMemberships(remote) };
 }
 
-function readCredentialFiles(layout: ProvisionLayout): Map<string, string> {
-  const files = new Map<string, string>();
+function readCredentialFiles(layout: ProvisionLayout): Map<string, WrittenCredentials> {
+  const files = new Map<string, WrittenCredentials>();
   for (const identity of layout.identities) {
     const file = identity.credentialsFile;
     if (file === undefined || !existsSync(file)) continue;
     try {
-      files.set(file, parse(readFileSync(file))[BOOTSTRAP_VARIABLES.clientId] ?? '');
+      const values = parse(readFileSync(file));
+      files.set(file, {
+        siteUrl: values[BOOTSTRAP_VARIABLES.siteUrl] ?? '',
+        projectId: values[BOOTSTRAP_VARIABLES.projectId] ?? '',
+        environment: values[BOOTSTRAP_VARIABLES.environment] ?? '',
+        clientId: values[BOOTSTRAP_VARIABLES.clientId] ?? '',
+      });
     } catch (error) {
       throw new CliError(`cannot read the credentials file ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`, EXIT.usage);
     }
@@ -83,17 +94,18 @@ function readCredentialFiles(layout: ProvisionLayout): Map<string, string> {
 
 /** Reads what the layout names from Infisical (GETs only) and the credentials files on disk. */
 export async function readProvisionState(client: InfisicalAdminClient, layout: ProvisionLayout): Promise<ProvisionState> {
-  const remoteProjects = uniqueByName(await client.listProjects(), 'projects');
+  const remoteProjects = await client.listProjects();
   const projects = new Map<string, ProjectState>();
   for (const project of layout.projects) {
-    const remote = remoteProjects.get(project.name);
+    // By name, else by slug (the name was changed in the UI): either way the project the layout means.
+    const remote = byName(remoteProjects, project.name, 'projects') ?? remoteProjects.find((candidate) => candidate.slug === project.slug);
     if (remote) projects.set(project.name, await readProject(client, remote, project));
   }
   const identities = new Map<string, IdentityState>();
   if (layout.identities.length > 0) {
-    const remoteIdentities = uniqueByName(await client.listIdentities(layout.organizationId), 'machine identities');
+    const remoteIdentities = await client.listIdentities(layout.organizationId);
     for (const identity of layout.identities) {
-      const remote = remoteIdentities.get(identity.name);
+      const remote = byName(remoteIdentities, identity.name, 'machine identities');
       if (!remote) continue;
       const universalAuth = await client.getUniversalAuth(remote);
       identities.set(identity.name, universalAuth ? { remote, universalAuth } : { remote });
