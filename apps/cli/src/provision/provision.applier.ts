@@ -46,11 +46,9 @@ export class ProvisionApplier {
 
   private async run(step: ProvisionStep): Promise<void> {
     switch (step.kind) {
-      case 'project': {
-        const declaration = this.layout.projects.find((project) => project.name === step.project);
-        this.projects.set(step.project, await this.client.createProject(step.project, declaration?.slug ?? step.project));
+      case 'project':
+        this.projects.set(step.project, await this.client.createProject(step.project, step.slug));
         return;
-      }
       case 'environment': {
         const project = this.project(step.project);
         // A server that ignores shouldCreateDefaultEnvs (older ones, project templates) made some already.

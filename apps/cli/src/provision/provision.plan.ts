@@ -14,7 +14,7 @@ import type { RemoteImport, RemoteMembership } from './infisical-admin.client.js
 export type StepAction = 'create' | 'update' | 'keep' | 'extra' | 'delete';
 
 export type ProvisionStep =
-  | { kind: 'project'; action: StepAction; project: string }
+  | { kind: 'project'; action: StepAction; project: string; slug: string }
   | { kind: 'environment'; action: StepAction; project: string; slug: string; name: string; environmentId?: string; from?: string }
   | { kind: 'folder'; action: StepAction; project: string; at: FolderRef }
   | { kind: 'import'; action: StepAction; project: string; into: FolderRef; from: FolderRef; remote?: RemoteImport }
@@ -40,7 +40,7 @@ export interface PlanOptions {
 const pathDepth = (path: string) => path.split('/').length;
 
 function planProject(project: ProjectDeclaration, state: ProjectState | undefined, extra: StepAction, steps: ProvisionStep[], deletions: ProvisionStep[]): void {
-  steps.push({ kind: 'project', action: state ? 'keep' : 'create', project: project.name });
+  steps.push({ kind: 'project', action: state ? 'keep' : 'create', project: project.name, slug: project.slug });
   const remoteEnvironments = new Map((state?.remote.environments ?? []).map((environment) => [environment.slug, environment]));
   for (const environment of project.environments) {
     const remote = remoteEnvironments.get(environment.slug);
