@@ -1,6 +1,7 @@
 import { LocalInfisicalServer } from 'nestjs-infisical-config/testing';
 import { resolveInfisicalOptions } from '../../../../libs/infisical-config/src/options/resolve-options.js';
 import { InfisicalSource } from '../../../../libs/infisical-config/src/source/infisical.source.js';
+import { CliError, EXIT } from '../exit-codes.js';
 import { AdminCallError, InfisicalAdminClient, PermissionRefusedError } from './infisical-admin.client.js';
 
 const SECRET = 'admin-client-spec-secret';
@@ -70,6 +71,17 @@ describe('InfisicalAdminClient', () => {
     expect((await login()).status).toBe(200);
     await client.revokeClientSecret(identity, issued.id);
     expect((await login()).status).toBe(401);
+  });
+
+  it('cuts a rate-limit wait short when told to stop, as interrupted', async () => {
+    server.injectFault('createProject', { kind: 'status', status: 429, retryAfterSeconds: 60, times: 1 });
+    const stop = new AbortController();
+    const client = clientFor('admin', () => stop.abort());
+    client.stopWaitingOn(stop.signal);
+    const failure = await client.createProject('never-made', 'never-made').catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CliError);
+    expect((failure as CliError).exitCode).toBe(EXIT.interrupted);
+    expect((failure as Error).message).toBe('interrupted while waiting to create project never-made');
   });
 
   it('reports any other failure with what it was doing and the status', async () => {

@@ -96,6 +96,7 @@ const asNumber = (value: unknown): number => (typeof value === 'number' ? value 
  */
 export class InfisicalAdminClient {
   private readonly shutdown = new AbortController();
+  private waitStop: AbortSignal | undefined;
   private readonly http: InfisicalHttpClient;
 
   constructor(
@@ -109,6 +110,14 @@ export class InfisicalAdminClient {
 
   close(): void {
     this.shutdown.abort();
+  }
+
+  /**
+   * From now on `stop` also cuts a rate-limit wait short (the call then fails as interrupted). Only the
+   * waits: a request on the wire is left to finish, so a client secret issued is never lost to a signal.
+   */
+  stopWaitingOn(stop: AbortSignal): void {
+    this.waitStop = stop;
   }
 
   async listProjects(): Promise<RemoteProject[]> {
@@ -363,7 +372,11 @@ export class InfisicalAdminClient {
         if (error instanceof InfisicalHttpError && error.status === 429 && waits < MAX_RATE_LIMIT_WAITS) {
           const waitMs = Math.min(error.retryAfterMs ?? MAX_RATE_LIMIT_WAIT_MS, MAX_RATE_LIMIT_WAIT_MS);
           this.onWait(Math.ceil(waitMs / 1000));
-          await sleep(waitMs, undefined, { signal: this.shutdown.signal });
+          const signal = this.waitStop ? AbortSignal.any([this.shutdown.signal, this.waitStop]) : this.shutdown.signal;
+          await sleep(waitMs, undefined, { signal }).catch((error: unknown) => {
+            if (this.waitStop?.aborted) throw new CliError(`interrupted while waiting to ${what}`, EXIT.interrupted);
+            throw error;
+          });
           continue;
         }
         const known = error instanceof InfisicalHttpError ? onRefused?.(error) : undefined;

@@ -63,6 +63,7 @@ export class ProvisionSession {
   }
 
   apply(onDone: (step: ProvisionStep) => void, stop?: AbortSignal): Promise<void> {
+    if (stop) this.client.stopWaitingOn(stop);
     return new ProvisionApplier(this.client, this.layout, this.state, this.siteUrl).apply(this.plan, onDone, stop);
   }
 
