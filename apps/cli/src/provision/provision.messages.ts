@@ -26,7 +26,7 @@ export const CREDENTIALS_FILE_EMPTY = (file: string, identity: string) =>
   `${file} exists but holds no client id (a run stopped while writing it?): delete it and run again to issue identity ${identity} a new client secret`;
 
 export const CREDENTIALS_FILE_STALE = (file: string, identity: string, fields: readonly string[]) =>
-  `${file} holds the client id of identity ${identity}, but its ${fields.join(', ')} no longer match the layout: ` +
+  `${file} holds the client id of identity ${identity}, but its ${fields.join(', ')} no longer ${fields.length === 1 ? 'matches' : 'match'} the layout: ` +
   'move it away and run again to write a new file (with a new client secret)';
 
 export const AMBIGUOUS_NAME = (plural: string, name: string) =>

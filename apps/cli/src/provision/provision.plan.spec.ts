@@ -63,7 +63,7 @@ const lines = (steps: readonly ProvisionStep[]) => steps.map((step) => `${step.a
 
 describe('planProvision', () => {
   it('creates everything on an empty server, parents before children', () => {
-    const plan = planProvision(layout, empty, { prune: false, siteUrl: SITE });
+    const plan = planProvision(layout, empty, { prune: false });
     expect(plan.problems).toEqual([]);
     expect(plan.steps.every((step) => step.action === 'create')).toBe(true);
     expect(plan.steps.map((step) => step.kind)).toEqual(['project', 'environment', 'environment', 'folder', 'folder', 'import', 'identity', 'universal-auth', 'membership', 'client-secret']);
@@ -71,19 +71,19 @@ describe('planProvision', () => {
   });
 
   it('keeps everything when Infisical matches: nothing to do', () => {
-    const plan = planProvision(layout, matching(), { prune: true, selfIdentityId: 'me', siteUrl: SITE });
+    const plan = planProvision(layout, matching(), { prune: true, selfIdentityId: 'me' });
     expect(plan.steps.every((step) => step.action === 'keep')).toBe(true);
   });
 
   it('reports what the layout does not name as extra, and as delete only with --prune, deepest and dependents first', () => {
     const state = matching({ environments: true, folders: ['/old', '/old/deeper'], memberships: [{ identityId: 'stranger-id', identityName: 'stranger', roles: ['admin'] }] });
-    const kept = planProvision(layout, state, { prune: false, selfIdentityId: 'me', siteUrl: SITE });
+    const kept = planProvision(layout, state, { prune: false, selfIdentityId: 'me' });
     expect(lines(kept.steps.filter((step) => step.action === 'extra'))).toEqual([
       'extra membership of stranger in p as admin',
       'extra folder p/server:/old',
       'extra environment p/dev (Development)',
     ]);
-    const pruned = planProvision(layout, state, { prune: true, selfIdentityId: 'me', siteUrl: SITE });
+    const pruned = planProvision(layout, state, { prune: true, selfIdentityId: 'me' });
     expect(lines(pruned.steps.filter((step) => step.action === 'delete'))).toEqual([
       'delete membership of stranger in p as admin',
       'delete folder p/server:/old',
@@ -93,15 +93,15 @@ describe('planProvision', () => {
 
   it("keeps the membership of the identity it logs in as, and prunes none while that identity is unknown", () => {
     const state = matching({ memberships: [{ identityId: 'me', identityName: 'provisioner', roles: ['admin'] }] });
-    const self = planProvision(layout, state, { prune: true, selfIdentityId: 'me', siteUrl: SITE });
+    const self = planProvision(layout, state, { prune: true, selfIdentityId: 'me' });
     expect(lines(self.steps)).toContain('keep membership of provisioner in p as admin (the identity provision logs in as)');
     expect(self.steps.some((step) => step.action === 'delete' || step.action === 'extra')).toBe(false);
-    const unknown = planProvision(layout, state, { prune: true, siteUrl: SITE });
+    const unknown = planProvision(layout, state, { prune: true });
     expect(unknown.steps.some((step) => step.action === 'delete')).toBe(false);
   });
 
   it('refuses to plan any change to the identity it logs in as (it could lock itself out)', () => {
-    const plan = planProvision(layout, matching(), { prune: false, selfIdentityId: 'app-id', siteUrl: SITE });
+    const plan = planProvision(layout, matching(), { prune: false, selfIdentityId: 'app-id' });
     expect(plan.problems).toEqual([expect.stringContaining('identity app is the one provision logs in as: leave it out of the layout')]);
     expect(plan.steps.some((step) => 'identity' in step && step.identity === 'app')).toBe(false);
   });
@@ -113,7 +113,7 @@ describe('planProvision', () => {
     (project.memberships as unknown as Array<{ roles: string[] }>)[0].roles = ['admin'];
     const identity = state.identities.get('app');
     (state.identities as Map<string, unknown>).set('app', { ...identity, universalAuth: { clientId: 'cid', accessTokenTTL: 86_400, accessTokenMaxTTL: 86_400 } });
-    expect(lines(planProvision(layout, state, { prune: false, siteUrl: SITE }).steps.filter((step) => step.action === 'update'))).toEqual([
+    expect(lines(planProvision(layout, state, { prune: false }).steps.filter((step) => step.action === 'update'))).toEqual([
       'update environment p/server (Server): renamed from "Old"',
       'update universal auth of app: token TTL 1h, max TTL 1d, was 1d / 1d',
       'update membership of app in p as viewer (was admin)',
@@ -121,10 +121,14 @@ describe('planProvision', () => {
   });
 
   it('reports a credentials file of another identity, an empty one and a stale one as problems', () => {
-    const problemsWith = (file: ReturnType<typeof written>) => planProvision(layout, { ...matching(), credentialFiles: new Map([['/work/app.env', file]]) }, { prune: false, siteUrl: SITE }).problems;
+    const problemsWith = (file: ReturnType<typeof written>, withSite = layout) => planProvision(withSite, { ...matching(), credentialFiles: new Map([['/work/app.env', file]]) }, { prune: false }).problems;
     expect(problemsWith(written({ clientId: 'someone-else' }))).toEqual([expect.stringContaining('does not hold the client id of identity app')]);
     expect(problemsWith(written({ clientId: '' }))).toEqual([expect.stringContaining('holds no client id (a run stopped while writing it?)')]);
-    expect(problemsWith(written({ environment: 'admin', siteUrl: 'http://old' }))).toEqual([expect.stringContaining('its INFISICAL_SITE_URL, INFISICAL_ENVIRONMENT no longer match the layout')]);
+    // the site counts only when the layout names it
+    expect(problemsWith(written({ environment: 'admin', siteUrl: 'http://old' }))).toEqual([expect.stringContaining('its INFISICAL_ENVIRONMENT no longer matches the layout')]);
+    expect(problemsWith(written({ environment: 'admin', siteUrl: 'http://old' }), { ...layout, siteUrl: SITE })).toEqual([
+      expect.stringContaining('its INFISICAL_SITE_URL, INFISICAL_ENVIRONMENT no longer match the layout'),
+    ]);
     expect(problemsWith(written())).toEqual([]);
   });
 });

@@ -33,8 +33,6 @@ export interface PlanOptions {
   readonly prune: boolean;
   /** The identity provision logs in as: never changed, its memberships never pruned. Unknown: none are. */
   readonly selfIdentityId?: string;
-  /** What credentials files hold as INFISICAL_SITE_URL. */
-  readonly siteUrl: string;
 }
 
 const pathDepth = (path: string) => path.split('/').length;
@@ -84,7 +82,7 @@ function planProject(project: ProjectDeclaration, state: ProjectState | undefine
   }
 }
 
-function planIdentity(identity: IdentityDeclaration, state: ProvisionState, options: PlanOptions, steps: ProvisionStep[], problems: string[]): void {
+function planIdentity(identity: IdentityDeclaration, layout: ProvisionLayout, state: ProvisionState, options: PlanOptions, steps: ProvisionStep[], problems: string[]): void {
   const known = state.identities.get(identity.name);
   const remote = known?.remote;
   if (remote && remote.id === options.selfIdentityId) {
@@ -118,7 +116,8 @@ function planIdentity(identity: IdentityDeclaration, state: ProvisionState, opti
   else if (written.clientId === '') problems.push(CREDENTIALS_FILE_EMPTY(shown, identity.name));
   else if (!ua || written.clientId !== ua.clientId) problems.push(CREDENTIALS_FILE_OF_ANOTHER(shown, identity.name));
   else {
-    const expected = { siteUrl: options.siteUrl, projectId: project?.remote.id ?? written.projectId, environment: identity.environment };
+    // The site is compared only when the layout names it; otherwise it is whatever URL provision used.
+    const expected = { siteUrl: layout.siteUrl ?? written.siteUrl, projectId: project?.remote.id ?? written.projectId, environment: identity.environment };
     const stale = (Object.keys(expected) as Array<keyof typeof expected>).filter((field) => written[field] !== expected[field]).map((field) => STALE_FIELD[field]);
     if (stale.length > 0) problems.push(CREDENTIALS_FILE_STALE(shown, identity.name, stale));
     else steps.push({ kind: 'client-secret', action: 'keep', identity: identity.name, file });
@@ -156,7 +155,7 @@ export function planProvision(layout: ProvisionLayout, state: ProvisionState, op
   const problems: string[] = [];
   const extra: StepAction = options.prune ? 'delete' : 'extra';
   for (const project of layout.projects) planProject(project, state.projects.get(project.name), extra, steps, deletions);
-  for (const identity of layout.identities) planIdentity(identity, state, options, steps, problems);
+  for (const identity of layout.identities) planIdentity(identity, layout, state, options, steps, problems);
   planExtraMemberships(layout, state, options, extra, deletions);
   // Memberships, imports, folders, then environments: nothing is deleted before what depends on it.
   const order: ProvisionStep['kind'][] = ['membership', 'import', 'folder', 'environment'];

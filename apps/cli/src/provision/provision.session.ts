@@ -53,7 +53,7 @@ export class ProvisionSession {
       }
       const state = await readProvisionState(client, layout);
       const siteUrl = layout.siteUrl ?? options.siteUrl;
-      const plan = planProvision(layout, state, { prune: settings.prune, selfIdentityId: identityIdOfToken(token.value), siteUrl });
+      const plan = planProvision(layout, state, { prune: settings.prune, selfIdentityId: identityIdOfToken(token.value) });
       return new ProvisionSession(layout, state, plan, client, ownsSource ? source : undefined, siteUrl);
     } catch (error) {
       client.close();
