@@ -338,6 +338,13 @@ describe('infisical-config provision, who may do it', () => {
     identities: [{ name: 'member-app', project: 'member-project', environment: 'server', auth: { method: 'universal-auth', accessTokenTTL: '1h', accessTokenMaxTTL: '30d' }, credentialsFile: 'credentials/member-app.env' }],
   });
 
+  it('check --layout warns an organization member that creating identities needs the Admin role, before --apply', async () => {
+    const result = await runCli(['check', '--layout', writeLayout('member.json', small())], { env: loginEnv(MEMBER), cwd: scratch });
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('WARN  provision permissions: this identity has the member organization role; creating and changing machine identities needs the Admin role');
+    expect(result.stdout).toContain('info  provision projects: will create member-project');
+  });
+
   it('an organization member may create projects but not identities: apply stops there and names the missing permission', async () => {
     const file = writeLayout('member.json', small());
     const result = await runCli(['provision', file, '--apply'], { env: loginEnv(MEMBER), cwd: scratch });
@@ -348,6 +355,15 @@ describe('infisical-config provision, who may do it', () => {
     expect(result.stderr).toContain('2 of 6 changes were made; run provision again to plan the rest.');
     expect(existsSync(join(scratch, 'credentials', 'member-app.env'))).toBe(false);
     clean(result.stdout + result.stderr);
+
+    // --json says the same on stdout, as JSON
+    const json = await runCli(['provision', file, '--apply', '--json'], { env: loginEnv(MEMBER), cwd: scratch });
+    expect(json.code).toBe(3);
+    const report = JSON.parse(json.stdout) as { completed: boolean; error: string; steps: Array<{ kind: string; action: string; applied: boolean }> };
+    expect(report.completed).toBe(false);
+    expect(report.error).toContain('Infisical refused to create identity member-app');
+    expect(report.steps.filter((step) => step.applied)).toEqual([]);
+    expect(report.steps.find((step) => step.kind === 'project')).toEqual(expect.objectContaining({ action: 'keep' }));
   });
 
   it("the sample as shipped, before its organizationId is set, says which field to change", async () => {
@@ -381,6 +397,9 @@ describe('infisical-config provision, who may do it', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('identities[0].auth.accessTokenTTL: equals accessTokenMaxTTL, so a token can never be renewed');
     expect(server.requestCount()).toBe(before);
+    const json = await provision(writeLayout('broken.json', broken), '--json');
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toEqual(expect.objectContaining({ completed: false, exitCode: 2, error: expect.stringContaining('can never be renewed') }));
   });
 });
 
@@ -426,12 +445,14 @@ describe('infisical-config provision, on a server that already holds projects an
       seed: {
         organizationId: ORGANIZATION_ID,
         identities: [
-          { ...ADMIN, name: 'provisioner', organizationRole: 'admin', projects: ['crowded'], accessTokenTTL: 3600, accessTokenMaxTTL: 2_592_000 },
+          { ...ADMIN, name: 'provisioner', organizationRole: 'admin', projects: ['crowded', 'legacy'], accessTokenTTL: 3600, accessTokenMaxTTL: 2_592_000 },
           // more members than one page of the membership list holds
           ...Array.from({ length: CROWD }, (_, index) => ({ clientId: `crowd-${index}`, clientSecret: secret(), name: `crowd-${String(index).padStart(3, '0')}`, projects: ['crowded'], projectRole: 'viewer' as const })),
         ],
         projects: {
           crowded: { name: 'crowded-project', slug: 'crowded-project', environments: { server: { '/': {} } } },
+          // made in the UI: Infisical gave it a slug with a random suffix
+          legacy: { name: 'legacy-project', slug: 'legacy-project-x7q2', environments: { server: { '/': {} } } },
           // made by someone else: provision's identity is not a member, so it cannot see it
           hidden: { name: 'hidden-project', slug: 'hidden-project', environments: { server: { '/': {} } } },
         },
@@ -451,6 +472,12 @@ describe('infisical-config provision, on a server that already holds projects an
     expect(again.stdout).toContain('= keep    membership of provisioner in crowded-project as admin (the identity provision logs in as)');
     expect(again.stdout).toContain(`${CROWD} not in the layout`);
     expect(again.stdout).toContain('Infisical matches the layout: nothing to do.');
+  });
+
+  it('finds a project made in the UI (its slug has a random suffix) by its name', async () => {
+    const result = await onBusy(busyLayout('legacy.json', [{ name: 'legacy-project', environments: [{ slug: 'server' }] }], []));
+    expect(result.stdout).toContain('= keep    project legacy-project');
+    expect(result.stdout).toContain('Infisical matches the layout: nothing to do.');
   });
 
   it('refuses to create a second project with the slug of one it cannot see, and says how to fix it', async () => {

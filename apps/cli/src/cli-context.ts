@@ -30,10 +30,10 @@ export const CREDENTIAL_VARIABLES: readonly string[] = [
   'INFISICAL_TOKEN',
 ];
 
-/** Bootstrap and auth variables: never exported from Infisical's values. */
 /** Commander's parser for a repeatable option (`--ca-cert a --ca-cert b`). */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** Bootstrap and auth variables: never exported from Infisical's values. */
 export const isInfisicalVariable = (key: string) => /^INFISICAL_/i.test(key);
 
 /** Options as the module would build them from the environment, with the flags taking precedence. */

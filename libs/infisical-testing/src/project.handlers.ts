@@ -47,8 +47,8 @@ export const handleCreateProject: RouteHandler = (request, context) => {
     lowercase: true,
     min: 5,
     minMessage: 'Slug field must be at least 5 characters',
-    max: 64,
-    maxMessage: 'Slug field must be at most 64 characters',
+    max: 36,
+    maxMessage: 'Slug field must be at most 36 characters',
     refine: { test: isSlug, message: 'Slug field can only contain letters, numbers, and hyphens' },
   });
   const createDefaultEnvironments = body.optionalBoolean('shouldCreateDefaultEnvs') ?? true;

@@ -8,7 +8,9 @@ import { InfisicalSource } from '../../../../libs/infisical-config/src/source/in
 import { resolveAdminOptions, resolveCliOptions, type ConnectionFlags } from '../cli-context.js';
 import { formatDuration } from '../duration.util.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { countSteps, summarize } from '../provision/provision.plan.js';
+import { countSteps, summarize, type ProvisionPlan } from '../provision/provision.plan.js';
+import { ORGANIZATION_REMEDY, PROJECTS_TO_CREATE_REMEDY } from '../provision/provision.messages.js';
+import type { ProvisionState } from '../provision/provision.state.js';
 import { loadProvisionSession } from './provision.command.js';
 
 type Status = 'ok' | 'warn' | 'fail' | 'info';
@@ -56,18 +58,35 @@ async function layoutChecks(layoutFile: string, options: ResolvedInfisicalOption
       { check: 'provision access', status: 'ok', detail: 'read every project, environment, folder, import, identity and membership the layout names' },
       { check: 'provision plan', status: 'info', detail: summarize(counts) },
     ];
-    if (counts.create + counts.update > 0) {
-      items.push({
-        check: 'provision permissions',
-        status: 'info',
-        detail: 'applying needs the organization permissions to create projects and identities (the Admin organization role); a refusal names the one missing',
-      });
-    }
+    items.push(...permissionChecks(session));
     for (const problem of plan.problems) items.push({ check: 'provision plan', status: 'warn', detail: problem });
     return items;
   } finally {
     session.close();
   }
+}
+
+/**
+ * What --apply will need that reading could not prove: the organization role to create identities, and
+ * projects to create that may exist unseen (provision sees only the projects it is a member of).
+ */
+function permissionChecks({ plan, state }: { plan: ProvisionPlan; state: ProvisionState }): CheckItem[] {
+  const items: CheckItem[] = [];
+  const toCreate = plan.steps.flatMap((step) => (step.kind === 'project' && step.action === 'create' ? [step.project] : []));
+  if (toCreate.length > 0) {
+    items.push({ check: 'provision projects', status: 'info', detail: `will create ${toCreate.join(', ')}`, remedy: PROJECTS_TO_CREATE_REMEDY });
+  }
+  const identityChanges = plan.steps.some((step) => (step.kind === 'identity' || step.kind === 'universal-auth' || step.kind === 'client-secret') && step.action !== 'keep' && step.action !== 'extra');
+  const role = state.self?.organizationRole;
+  if (identityChanges && role !== undefined && role !== 'admin') {
+    items.push({
+      check: 'provision permissions',
+      status: role === 'custom' ? 'info' : 'warn',
+      detail: `this identity has the ${role} organization role; creating and changing machine identities needs the Admin role${role === 'custom' ? ' or a custom role that allows it' : ''}`,
+      remedy: ORGANIZATION_REMEDY,
+    });
+  }
+  return items;
 }
 
 /** Runs every check in order; a failure of the site or the login stops the rest (they would fail the same way). */

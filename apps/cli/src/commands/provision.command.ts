@@ -60,9 +60,9 @@ async function runProvision(file: string, flags: ProvisionFlags, session: Provis
         out(`  done  ${MARKS[step.action].trim()} ${describeStep(step)}`);
       }, stop.signal);
     } catch (error) {
-      if (flags.json) process.stdout.write(`${JSON.stringify(report(file, flags, session, applied, false), null, 2)}\n`);
-      if (error instanceof CliError) throw new CliError(`${error.message}\n${applied.length} of ${pending} changes were made; run provision again to plan the rest.`, error.exitCode);
-      throw error;
+      const failure = error instanceof CliError ? new CliError(`${error.message}\n${applied.length} of ${pending} changes were made; run provision again to plan the rest.`, error.exitCode) : error;
+      if (flags.json) process.stdout.write(`${JSON.stringify({ ...report(file, flags, session, applied, false), error: (failure as Error).message }, null, 2)}\n`);
+      throw failure;
     } finally {
       stop.release();
     }
@@ -129,6 +129,10 @@ during --apply stops after the change under way).`,
       const session = await Session.open(file, options, {
         prune: flags.prune ?? false,
         onWait: (seconds) => process.stderr.write(`infisical-config: Infisical rate-limited the requests; waiting ${seconds}s\n`),
+      }).catch((error: unknown) => {
+        // --json promises JSON on stdout: a layout or login failure too, with the message stderr gets.
+        if (flags.json && error instanceof CliError) process.stdout.write(`${JSON.stringify({ layout: file, completed: false, exitCode: error.exitCode, error: error.message }, null, 2)}\n`);
+        throw error;
       });
       try {
         process.exitCode = await runProvision(file, flags, session);

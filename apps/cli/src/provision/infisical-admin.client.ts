@@ -77,8 +77,12 @@ export class AdminCallError extends CliError {
   }
 }
 
-/** What one route's refusal means, when it means more than its status says; undefined: the usual handling. */
-type RefusalReader = (error: InfisicalHttpError) => CliError | undefined;
+interface CallOptions {
+  /** What this route's refusal means, when it means more than its status says; undefined: the usual handling. */
+  readonly onRefused?: (error: InfisicalHttpError) => CliError | undefined;
+  /** Wait out a 429 even after a stop signal: for the clean-up a stop must not skip. */
+  readonly ignoreStop?: boolean;
+}
 
 const MAX_RATE_LIMIT_WAITS = 5;
 const MAX_RATE_LIMIT_WAIT_MS = 60_000;
@@ -141,11 +145,13 @@ export class InfisicalAdminClient {
       'organization',
       // The layout declares every environment; newer servers skip dev/staging/prod with this flag.
       { method: 'POST', path: '/api/v2/workspace', body: { projectName: name, slug, shouldCreateDefaultEnvs: false } },
-      (error) => {
-        // Newer servers refuse project creation outside CASL, as a ForbiddenError.
-        if (error.status === 403 && error.errorName === 'ForbiddenError') return new PermissionRefusedError(what, permission, error.serverMessage, 'organization');
-        if (error.status === 400) return new CliError(PROJECT_CREATION_REFUSED(name, slug, error.serverMessage), EXIT.infisical);
-        return undefined;
+      {
+        onRefused: (error) => {
+          // Newer servers refuse project creation outside CASL, as a ForbiddenError.
+          if (error.status === 403 && error.errorName === 'ForbiddenError') return new PermissionRefusedError(what, permission, error.serverMessage, 'organization');
+          if (error.status === 400) return new CliError(PROJECT_CREATION_REFUSED(name, slug, error.serverMessage), EXIT.infisical);
+          return undefined;
+        },
       },
     );
     return toProject(this.field(body, 'project'));
@@ -230,10 +236,11 @@ export class InfisicalAdminClient {
 
   async listIdentities(organizationId: string): Promise<RemoteIdentity[]> {
     const what = 'list the machine identities of the organization';
-    const memberships = await this.pages(what, { scope: 'organization', action: 'read', subject: 'identity' }, 'organization', `/api/v2/organizations/${encodeURIComponent(organizationId)}/identity-memberships`, (error) =>
-      // The organization of the URL is not the token's: upstream answers ForbiddenError, not PermissionDenied.
-      error.status === 403 && error.errorName === 'ForbiddenError' ? new CliError(ORGANIZATION_MISMATCH(what, error.serverMessage), EXIT.usage) : undefined,
-    );
+    const memberships = await this.pages(what, { scope: 'organization', action: 'read', subject: 'identity' }, 'organization', `/api/v2/organizations/${encodeURIComponent(organizationId)}/identity-memberships`, {
+      onRefused: (error) =>
+        // The organization of the URL is not the token's: upstream answers ForbiddenError, not PermissionDenied.
+        error.status === 403 && error.errorName === 'ForbiddenError' ? new CliError(ORGANIZATION_MISMATCH(what, error.serverMessage), EXIT.usage) : undefined,
+    });
     return memberships.map((membership) => {
       const identity = isObject(membership.identity) ? membership.identity : {};
       return { id: asString(identity.id), name: asString(identity.name), organizationRole: asString(membership.role) };
@@ -306,7 +313,7 @@ export class InfisicalAdminClient {
     await this.call(`revoke a client secret of identity ${identity.name}`, { scope: 'organization', action: 'edit', subject: 'identity' }, 'organization', {
       method: 'POST',
       path: `/api/v1/auth/universal-auth/identities/${encodeURIComponent(identity.id)}/client-secrets/${encodeURIComponent(clientSecretId)}/revoke`,
-    });
+    }, { ignoreStop: true });
   }
 
   async listMemberships(project: RemoteProject): Promise<RemoteMembership[]> {
@@ -346,23 +353,28 @@ export class InfisicalAdminClient {
     });
   }
 
-  /** Every page of an identity-membership list (`offset`/`limit`, `totalCount`): upstream answers 100 at most by default. */
-  private async pages(what: string, permission: Permission, where: string, path: string, onRefused?: RefusalReader): Promise<Array<Record<string, unknown>>> {
-    const entries: Array<Record<string, unknown>> = [];
+  /**
+   * Every page of an identity-membership list (`offset`/`limit`, `totalCount`): upstream answers 100 at
+   * most by default. A server that ignores the paging answers the same page again: a page that adds no
+   * identity ends the loop, so it cannot spin or list one membership twice.
+   */
+  private async pages(what: string, permission: Permission, where: string, path: string, options: CallOptions = {}): Promise<Array<Record<string, unknown>>> {
+    const byIdentity = new Map<string, Record<string, unknown>>();
     for (let offset = 0; ; offset += PAGE_SIZE) {
-      const body = await this.call(what, permission, where, { method: 'GET', path, query: { offset: String(offset), limit: String(PAGE_SIZE) } }, onRefused);
+      const body = await this.call(what, permission, where, { method: 'GET', path, query: { offset: String(offset), limit: String(PAGE_SIZE) } }, options);
       const page = this.list(body, 'identityMemberships');
-      entries.push(...page);
+      const before = byIdentity.size;
+      for (const entry of page) byIdentity.set(asString(isObject(entry.identity) ? entry.identity.id : entry.identityId), entry);
       const total = isObject(body) ? asNumber(body.totalCount) : Number.NaN;
-      if (page.length < PAGE_SIZE || (Number.isFinite(total) && entries.length >= total)) return entries;
+      if (page.length < PAGE_SIZE || byIdentity.size === before || (Number.isFinite(total) && byIdentity.size >= total)) return [...byIdentity.values()];
     }
   }
 
   /**
-   * One call; 429s are waited out. A refusal the route knows (`onRefused`) becomes its error; a 403
+   * One call; 429s are waited out. A refusal the route knows (`options.onRefused`) becomes its error; a 403
    * PermissionDenied names the missing permission; anything else becomes an error naming `what`.
    */
-  private async call(what: string, permission: Permission, where: string, request: Omit<InfisicalRequest, 'expecting' | 'accessToken'>, onRefused?: RefusalReader): Promise<unknown> {
+  private async call(what: string, permission: Permission, where: string, request: Omit<InfisicalRequest, 'expecting' | 'accessToken'>, options: CallOptions = {}): Promise<unknown> {
     for (let waits = 0; ; waits += 1) {
       try {
         const token = await this.source.usableToken();
@@ -372,14 +384,15 @@ export class InfisicalAdminClient {
         if (error instanceof InfisicalHttpError && error.status === 429 && waits < MAX_RATE_LIMIT_WAITS) {
           const waitMs = Math.min(error.retryAfterMs ?? MAX_RATE_LIMIT_WAIT_MS, MAX_RATE_LIMIT_WAIT_MS);
           this.onWait(Math.ceil(waitMs / 1000));
-          const signal = this.waitStop ? AbortSignal.any([this.shutdown.signal, this.waitStop]) : this.shutdown.signal;
+          const stop = options.ignoreStop ? undefined : this.waitStop;
+          const signal = stop ? AbortSignal.any([this.shutdown.signal, stop]) : this.shutdown.signal;
           await sleep(waitMs, undefined, { signal }).catch((error: unknown) => {
-            if (this.waitStop?.aborted) throw new CliError(`interrupted while waiting to ${what}`, EXIT.interrupted);
+            if (stop?.aborted) throw new CliError(`interrupted while waiting to ${what}`, EXIT.interrupted);
             throw error;
           });
           continue;
         }
-        const known = error instanceof InfisicalHttpError ? onRefused?.(error) : undefined;
+        const known = error instanceof InfisicalHttpError ? options.onRefused?.(error) : undefined;
         if (known) throw known;
         if (error instanceof InfisicalHttpError && error.status === 403 && error.errorName === 'PermissionDenied') {
           throw new PermissionRefusedError(what, permission, error.serverMessage, where);

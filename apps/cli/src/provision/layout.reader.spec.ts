@@ -81,6 +81,7 @@ describe('readLayout', () => {
           '    project: q',
           '    environment: server',
           '    credentialFile: typo.env',
+          '    role: veiwer',
           '    auth: { method: kubernetes, accessTokenTTL: 2h, accessTokenMaxTTL: 1h }',
         ].join('\n'),
       ),
@@ -89,6 +90,7 @@ describe('readLayout', () => {
     expect(message).toContain('projects[0].environments[0].slug: must be a slug');
     expect(message).toContain('identities[0].credentialFile: unknown field (check its spelling)');
     expect(message).toContain('identities[0].auth.method: must be one of: universal-auth');
+    expect(message).toContain('identities[0].role: must be one of: admin, member, viewer, no-access');
   });
 
   it('checks references once the shape is right: environments, folders, projects, duplicates, TTL order', async () => {
@@ -105,6 +107,7 @@ describe('readLayout', () => {
           identities: [
             identity({ project: 'q' }),
             identity({ environment: 'nope', auth: { method: 'universal-auth', accessTokenTTL: '2h', accessTokenMaxTTL: '1h' } }),
+            identity({ name: 'forever', auth: { method: 'universal-auth', accessTokenTTL: '1h', accessTokenMaxTTL: '4000d' } }),
             identity({ credentialsFile: 'same.env' }),
             identity({ name: 'other', credentialsFile: 'same.env' }),
           ],
@@ -118,13 +121,14 @@ describe('readLayout', () => {
       'projects[0].environments[0].imports[2].into: folder /y is not declared in environment "server"',
       'projects[1].name: "p" is declared twice',
       'projects[1].environments[1].slug: "a" is declared twice',
-      'projects[1].slug: the name gives no project slug Infisical accepts (5 to 64 lowercase letters, digits and dashes): set slug',
+      'projects[1].slug: the name gives no project slug Infisical accepts (5 to 36 lowercase letters, digits and dashes): set slug',
       'projects[2].slug: "project-p" is another project\'s slug (set slug)',
       'identities[0].project: "q" is not a project of the layout',
       'identities[1].environment: "nope" is not an environment of project "p"',
       'identities[1].auth.accessTokenTTL: is longer than accessTokenMaxTTL',
-      'identities[2].name: "app" is declared twice',
-      'identities[3].credentialsFile: another identity writes the same file',
+      'identities[2].auth.accessTokenMaxTTL: must be at most 3650d (ten years)',
+      'identities[3].name: "app" is declared twice',
+      'identities[4].credentialsFile: another identity writes the same file',
     ]) {
       expect(message).toContain(expected);
     }

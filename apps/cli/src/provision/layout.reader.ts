@@ -74,11 +74,14 @@ function declareProject(project: LayoutProject, at: string, problems: string[]):
     });
   });
   const slug = project.slug ?? slugOf(project.name);
-  if (project.slug === undefined && (slug.length < 5 || slug.length > 64)) {
-    problems.push(`${at}.slug: the name gives no project slug Infisical accepts (5 to 64 lowercase letters, digits and dashes): set slug`);
+  if (project.slug === undefined && (slug.length < 5 || slug.length > 36)) {
+    problems.push(`${at}.slug: the name gives no project slug Infisical accepts (5 to 36 lowercase letters, digits and dashes): set slug`);
   }
   return { name: project.name, slug, environments, imports };
 }
+
+/** Infisical's bound on a token TTL: ten years. */
+const MAX_TOKEN_TTL_SECONDS = 315_360_000;
 
 /** The project slug a name gives: lowercase, every run of other characters one dash. */
 const slugOf = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
@@ -92,11 +95,12 @@ function declareIdentity(identity: LayoutIdentity, at: string, projects: readonl
   const ttl = durationSeconds(identity.auth.accessTokenTTL);
   const maxTtl = durationSeconds(identity.auth.accessTokenMaxTTL);
   if (ttl <= 0) problems.push(`${at}.auth.accessTokenTTL: must be more than 0`);
+  if (maxTtl > MAX_TOKEN_TTL_SECONDS) problems.push(`${at}.auth.accessTokenMaxTTL: must be at most 3650d (ten years); Infisical refuses more`);
   if (ttl > maxTtl) problems.push(`${at}.auth.accessTokenTTL: is longer than accessTokenMaxTTL; Infisical refuses that`);
   else if (ttl === maxTtl && !identity.auth.allowNonRenewableToken) {
     problems.push(
       `${at}.auth.accessTokenTTL: equals accessTokenMaxTTL, so a token can never be renewed: every renewal fails and the app must log in again each time its token expires. ` +
-        'Use a shorter TTL (e.g. 1h with a max TTL of 30d), or set allowNonRenewableToken: true to accept it',
+        'Use a shorter TTL (e.g. 1h with a max TTL of 30d), or set auth.allowNonRenewableToken: true to accept it',
     );
   }
   return {
@@ -160,7 +164,7 @@ export async function readLayout(path: string): Promise<ProvisionLayout> {
   // Top-level `x-` keys hold YAML anchors (shared environments, token settings), as in docker-compose files.
   const declared = Object.fromEntries(Object.entries(plain).filter(([key]) => !key.startsWith('x-')));
   const schema = plainToInstance(ProvisionLayoutSchema, declared, { enableImplicitConversion: false });
-  const shape = shapeProblems(validateSync(schema, { whitelist: true, forbidNonWhitelisted: true, validationError: { target: false, value: false } }));
+  const shape = shapeProblems(validateSync(schema, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true, validationError: { target: false, value: false } }));
   const { layout, problems } = shape.length === 0 ? declare(schema, file) : { layout: undefined, problems: shape };
   if (problems.length > 0 || !layout) {
     throw new CliError(`${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`, EXIT.usage);

@@ -67,7 +67,7 @@ export class LayoutProject {
   /** Unique in the organization (names are not); default: made from the name. */
   @IsOptional()
   @IsString({ message: 'must be a slug: lowercase letters, digits and dashes' })
-  @Length(5, 64, { message: 'must be 5 to 64 characters (what Infisical accepts)' })
+  @Length(5, 36, { message: 'must be 5 to 36 characters (what Infisical accepts)' })
   @Matches(SLUG, { message: 'must be a slug: lowercase letters, digits and dashes' })
   slug?: string;
 
@@ -109,10 +109,10 @@ export class LayoutIdentity {
   @IsString({ message: 'must name an environment of that project' })
   environment!: string;
 
+  /** Built-in roles only: a misspelt one would otherwise pass as a custom role and fail halfway through --apply. */
   @IsOptional()
-  @IsString({ message: `must be ${PROJECT_ROLES.join(', ')} or a custom role slug` })
-  @Matches(SLUG, { message: `must be ${PROJECT_ROLES.join(', ')} or a custom role slug` })
-  role?: string;
+  @IsIn(PROJECT_ROLES, { message: `must be one of: ${PROJECT_ROLES.join(', ')} (give custom roles in Infisical's UI)` })
+  role?: (typeof PROJECT_ROLES)[number];
 
   @IsOptional()
   @IsIn(ORGANIZATION_ROLES, { message: `must be one of: ${ORGANIZATION_ROLES.join(', ')}` })

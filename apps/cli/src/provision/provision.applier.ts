@@ -117,11 +117,12 @@ export class ProvisionApplier {
     try {
       await target.write(identityName, { siteUrl: this.siteUrl, projectId: this.project(declaration.project).id, environment: declaration.environment, clientId, clientSecret: issued.secret });
     } catch (error) {
-      await target.discard();
+      // Revoke first: a file that cannot be removed must not keep the secret alive.
       const revoked = await this.client.revokeClientSecret(identity, issued.id).then(
         () => true,
         () => false,
       );
+      await target.discard().catch(() => undefined);
       throw new CliError(CLIENT_SECRET_UNWRITTEN(file, identityName, (error as Error).message, revoked), EXIT.usage);
     }
   }

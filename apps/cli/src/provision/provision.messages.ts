@@ -22,12 +22,20 @@ export const CREDENTIALS_FILE_OF_ANOTHER = (file: string, identity: string) =>
   `${file} exists but does not hold the client id of identity ${identity}: ` +
   'move it away (a new client secret is written only to a file that does not exist yet), or point credentialsFile elsewhere';
 
+/** Where a client secret provision issued can be found to revoke it. */
+const REVOKE_HINT = (identity: string) =>
+  `the client secret issued for it stays valid until revoked: in Infisical, identity ${identity} > Universal Auth > client secrets, described "infisical-config provision: …"`;
+
 export const CREDENTIALS_FILE_EMPTY = (file: string, identity: string) =>
-  `${file} exists but holds no client id (a run stopped while writing it?): delete it and run again to issue identity ${identity} a new client secret`;
+  `${file} exists but holds no client id or no client secret (a run stopped while writing it?): delete it and run again to issue identity ${identity} a new client secret; ${REVOKE_HINT(identity)}`;
+
+/** Only the site differs: the secret is still good, so the line is edited rather than a secret reissued. */
+export const CREDENTIALS_FILE_OTHER_SITE = (file: string, identity: string, siteUrl: string) =>
+  `${file} holds the client id of identity ${identity}, but another INFISICAL_SITE_URL than the layout's siteUrl: set that line to ${siteUrl}`;
 
 export const CREDENTIALS_FILE_STALE = (file: string, identity: string, fields: readonly string[]) =>
   `${file} holds the client id of identity ${identity}, but its ${fields.join(', ')} no longer ${fields.length === 1 ? 'matches' : 'match'} the layout: ` +
-  'move it away and run again to write a new file (with a new client secret)';
+  `move it away and run again to write a new file (with a new client secret); ${REVOKE_HINT(identity)}`;
 
 export const AMBIGUOUS_NAME = (plural: string, name: string) =>
   `Infisical has two ${plural} named "${name}": rename one in Infisical so the layout can name the other`;
@@ -37,3 +45,6 @@ export const CLIENT_SECRET_UNWRITTEN = (file: string, identity: string, reason: 
   (revoked
     ? `the client secret just issued to identity ${identity} was revoked, so none is left that nobody holds`
     : `the client secret just issued to identity ${identity} could not be revoked: revoke it in Infisical (the identity's Universal Auth client secrets, described "infisical-config provision")`);
+
+export const PROJECTS_TO_CREATE_REMEDY =
+  'provision sees only the projects its identity is a member of: if one of these exists already, add this identity to it as Admin before --apply';

@@ -1,6 +1,6 @@
 import { describeStep, planProvision, type ProvisionStep } from './provision.plan.js';
 import type { ProvisionLayout } from './provision-layout.js';
-import type { ProjectState, ProvisionState } from './provision.state.js';
+import type { ProjectState, ProvisionState, WrittenCredentials } from './provision.state.js';
 import { identityIdOfToken } from './provision.session.js';
 
 const SITE = 'https://infisical.example.com';
@@ -25,7 +25,7 @@ const layout: ProvisionLayout = {
 const empty: ProvisionState = { projects: new Map(), identities: new Map(), credentialFiles: new Map() };
 
 /** What provision wrote into app's credentials file, with `changes`. */
-const written = (changes: Partial<{ siteUrl: string; projectId: string; environment: string; clientId: string }> = {}) => ({ siteUrl: SITE, projectId: 'p-id', environment: 'server', clientId: 'cid', ...changes });
+const written = (changes: Partial<WrittenCredentials> = {}): WrittenCredentials => ({ siteUrl: SITE, projectId: 'p-id', environment: 'server', clientId: 'cid', hasClientSecret: true, ...changes });
 
 /** Infisical holding exactly the layout, plus what `extra` adds. */
 function matching(extra: { environments?: boolean; folders?: string[]; memberships?: ProjectState['memberships'] } = {}): ProvisionState {
@@ -123,12 +123,14 @@ describe('planProvision', () => {
   it('reports a credentials file of another identity, an empty one and a stale one as problems', () => {
     const problemsWith = (file: ReturnType<typeof written>, withSite = layout) => planProvision(withSite, { ...matching(), credentialFiles: new Map([['/work/app.env', file]]) }, { prune: false }).problems;
     expect(problemsWith(written({ clientId: 'someone-else' }))).toEqual([expect.stringContaining('does not hold the client id of identity app')]);
-    expect(problemsWith(written({ clientId: '' }))).toEqual([expect.stringContaining('holds no client id (a run stopped while writing it?)')]);
+    expect(problemsWith(written({ clientId: '' }))).toEqual([expect.stringContaining('holds no client id or no client secret (a run stopped while writing it?)')]);
+    expect(problemsWith(written({ hasClientSecret: false }))).toEqual([expect.stringContaining('stays valid until revoked')]);
     // the site counts only when the layout names it
     expect(problemsWith(written({ environment: 'admin', siteUrl: 'http://old' }))).toEqual([expect.stringContaining('its INFISICAL_ENVIRONMENT no longer matches the layout')]);
     expect(problemsWith(written({ environment: 'admin', siteUrl: 'http://old' }), { ...layout, siteUrl: SITE })).toEqual([
       expect.stringContaining('its INFISICAL_SITE_URL, INFISICAL_ENVIRONMENT no longer match the layout'),
     ]);
+    expect(problemsWith(written({ siteUrl: 'http://old' }), { ...layout, siteUrl: SITE })).toEqual([expect.stringContaining(`another INFISICAL_SITE_URL than the layout's siteUrl: set that line to ${SITE}`)]);
     expect(problemsWith(written())).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { relative } from 'node:path';
 import { formatDuration } from '../duration.util.js';
 import type { FolderRef, IdentityDeclaration, ProjectDeclaration, ProvisionLayout } from './provision-layout.js';
-import { CREDENTIALS_FILE_EMPTY, CREDENTIALS_FILE_OF_ANOTHER, CREDENTIALS_FILE_STALE, SELF_IN_LAYOUT } from './provision.messages.js';
+import { CREDENTIALS_FILE_EMPTY, CREDENTIALS_FILE_OF_ANOTHER, CREDENTIALS_FILE_OTHER_SITE, CREDENTIALS_FILE_STALE, SELF_IN_LAYOUT } from './provision.messages.js';
 import { folderKey, type ProjectState, type ProvisionState } from './provision.state.js';
 import type { RemoteImport, RemoteMembership } from './infisical-admin.client.js';
 
@@ -115,12 +115,14 @@ function planIdentity(identity: IdentityDeclaration, layout: ProvisionLayout, st
   if (written === undefined) steps.push({ kind: 'client-secret', action: 'create', identity: identity.name, file });
   else if (written.clientId === '') problems.push(CREDENTIALS_FILE_EMPTY(shown, identity.name));
   else if (!ua || written.clientId !== ua.clientId) problems.push(CREDENTIALS_FILE_OF_ANOTHER(shown, identity.name));
+  else if (!written.hasClientSecret) problems.push(CREDENTIALS_FILE_EMPTY(shown, identity.name));
   else {
     // The site is compared only when the layout names it; otherwise it is whatever URL provision used.
     const expected = { siteUrl: layout.siteUrl ?? written.siteUrl, projectId: project?.remote.id ?? written.projectId, environment: identity.environment };
-    const stale = (Object.keys(expected) as Array<keyof typeof expected>).filter((field) => written[field] !== expected[field]).map((field) => STALE_FIELD[field]);
-    if (stale.length > 0) problems.push(CREDENTIALS_FILE_STALE(shown, identity.name, stale));
-    else steps.push({ kind: 'client-secret', action: 'keep', identity: identity.name, file });
+    const stale = (Object.keys(expected) as Array<keyof typeof expected>).filter((field) => written[field] !== expected[field]);
+    if (stale.length === 0) steps.push({ kind: 'client-secret', action: 'keep', identity: identity.name, file });
+    else if (stale.length === 1 && stale[0] === 'siteUrl') problems.push(CREDENTIALS_FILE_OTHER_SITE(shown, identity.name, expected.siteUrl));
+    else problems.push(CREDENTIALS_FILE_STALE(shown, identity.name, stale.map((field) => STALE_FIELD[field])));
   }
 }
 

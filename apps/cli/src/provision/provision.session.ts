@@ -51,9 +51,10 @@ export class ProvisionSession {
       } catch (error) {
         loginFailure(error, options.siteUrl);
       }
-      const state = await readProvisionState(client, layout);
+      const selfIdentityId = identityIdOfToken(token.value);
+      const state = await readProvisionState(client, layout, selfIdentityId);
       const siteUrl = layout.siteUrl ?? options.siteUrl;
-      const plan = planProvision(layout, state, { prune: settings.prune, selfIdentityId: identityIdOfToken(token.value) });
+      const plan = planProvision(layout, state, { prune: settings.prune, selfIdentityId });
       return new ProvisionSession(layout, state, plan, client, ownsSource ? source : undefined, siteUrl);
     } catch (error) {
       client.close();

@@ -26,16 +26,19 @@ export interface IdentityState {
 export interface ProvisionState {
   readonly projects: ReadonlyMap<string, ProjectState>;
   readonly identities: ReadonlyMap<string, IdentityState>;
+  /** the identity provision logs in as, when the organization's identities were read and the token names it */
+  readonly self?: RemoteIdentity;
   /** credentials files that exist → what they hold besides the secret */
   readonly credentialFiles: ReadonlyMap<string, WrittenCredentials>;
 }
 
-/** The four values of a credentials file that are not the secret; '' for one the file lacks. */
+/** The four values of a credentials file that are not the secret ('' for one the file lacks), and whether it holds one. */
 export interface WrittenCredentials {
   readonly siteUrl: string;
   readonly projectId: string;
   readonly environment: string;
   readonly clientId: string;
+  readonly hasClientSecret: boolean;
 }
 
 export const folderKey = (environment: string, path: string) => `${environment}:${path}`;
@@ -84,6 +87,7 @@ function readCredentialFiles(layout: ProvisionLayout): Map<string, WrittenCreden
         projectId: values[BOOTSTRAP_VARIABLES.projectId] ?? '',
         environment: values[BOOTSTRAP_VARIABLES.environment] ?? '',
         clientId: values[BOOTSTRAP_VARIABLES.clientId] ?? '',
+        hasClientSecret: (values[BOOTSTRAP_VARIABLES.clientSecret] ?? '') !== '',
       });
     } catch (error) {
       throw new CliError(`cannot read the credentials file ${file} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`, EXIT.usage);
@@ -92,18 +96,32 @@ function readCredentialFiles(layout: ProvisionLayout): Map<string, WrittenCreden
   return files;
 }
 
-/** Reads what the layout names from Infisical (GETs only) and the credentials files on disk. */
-export async function readProvisionState(client: InfisicalAdminClient, layout: ProvisionLayout): Promise<ProvisionState> {
-  const remoteProjects = await client.listProjects();
-  const projects = new Map<string, ProjectState>();
-  for (const project of layout.projects) {
-    // By name, else by slug (the name was changed in the UI): either way the project the layout means.
-    const remote = byName(remoteProjects, project.name, 'projects') ?? remoteProjects.find((candidate) => candidate.slug === project.slug);
-    if (remote) projects.set(project.name, await readProject(client, remote, project));
+/**
+ * Which visible project each layout project means: the one with its slug (unique in the organization),
+ * else the one with its name unless another layout project claims that one's slug. Layout slugs are
+ * unique, so no Infisical project is meant by two layout projects.
+ */
+function matchProjects(declared: ProvisionLayout['projects'], visible: readonly RemoteProject[]): Map<ProvisionLayout['projects'][number], RemoteProject> {
+  const claimedSlugs = new Set(declared.map((project) => project.slug));
+  const matches = new Map<ProvisionLayout['projects'][number], RemoteProject>();
+  for (const project of declared) {
+    const bySlug = visible.find((candidate) => candidate.slug === project.slug);
+    const named = bySlug ? undefined : byName(visible, project.name, 'projects');
+    const remote = bySlug ?? (named && !claimedSlugs.has(named.slug) ? named : undefined);
+    if (remote) matches.set(project, remote);
   }
+  return matches;
+}
+
+/** Reads what the layout names from Infisical (GETs only) and the credentials files on disk. */
+export async function readProvisionState(client: InfisicalAdminClient, layout: ProvisionLayout, selfIdentityId?: string): Promise<ProvisionState> {
+  const projects = new Map<string, ProjectState>();
+  for (const [project, remote] of matchProjects(layout.projects, await client.listProjects())) projects.set(project.name, await readProject(client, remote, project));
   const identities = new Map<string, IdentityState>();
+  let self: RemoteIdentity | undefined;
   if (layout.identities.length > 0) {
     const remoteIdentities = await client.listIdentities(layout.organizationId);
+    self = remoteIdentities.find((identity) => identity.id === selfIdentityId);
     for (const identity of layout.identities) {
       const remote = byName(remoteIdentities, identity.name, 'machine identities');
       if (!remote) continue;
@@ -111,5 +129,5 @@ export async function readProvisionState(client: InfisicalAdminClient, layout: P
       identities.set(identity.name, universalAuth ? { remote, universalAuth } : { remote });
     }
   }
-  return { projects, identities, credentialFiles: readCredentialFiles(layout) };
+  return { projects, identities, ...(self && { self }), credentialFiles: readCredentialFiles(layout) };
 }
