@@ -24,7 +24,7 @@ export const CREDENTIALS_FILE_OF_ANOTHER = (file: string, identity: string) =>
 
 /** Where a client secret provision issued can be found to revoke it. */
 const REVOKE_HINT = (identity: string) =>
-  `the client secret issued for it stays valid until revoked: in Infisical, identity ${identity} > Universal Auth > client secrets, described "infisical-config provision: …"`;
+  `any client secret issued for it stays valid until revoked: in Infisical, identity ${identity} > Universal Auth > client secrets, described "infisical-config provision: …"`;
 
 export const CREDENTIALS_FILE_EMPTY = (file: string, identity: string) =>
   `${file} exists but holds no client id or no client secret (a run stopped while writing it?): delete it and run again to issue identity ${identity} a new client secret; ${REVOKE_HINT(identity)}`;
