@@ -74,8 +74,8 @@ async function runProvision(file: string, flags: ProvisionFlags, session: Provis
 }
 
 /**
- * SIGINT/SIGTERM during --apply: finish the change under way (a client secret issued is always written
- * to its file), then stop. A second signal ends the process at once.
+ * SIGINT/SIGTERM during --apply: finish the change under way (a client secret being issued lands in its
+ * file), then stop. A second signal ends the process at once, even mid-change.
  */
 function stopOnSignal(): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
